@@ -1,0 +1,1 @@
+"""Benchmarks that need a server (``bench/load.py``); never imported by the app."""

@@ -1,0 +1,1 @@
+"""HikiScreen: a screening aid for prolonged social withdrawal (never a diagnosis)."""

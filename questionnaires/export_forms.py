@@ -1,0 +1,70 @@
+"""The organisation export's filters: date range, protocol, research variant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.exports.streams import ExportFilters
+from questionnaires.forms import ImportForm
+from questionnaires.models import Protocol
+
+
+class ProtocolField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Protocol) -> str:
+        return obj.name_en
+
+
+class OrganisationExportForm(forms.Form):
+    since = forms.DateField(
+        label=_("Started on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("Started on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    protocol = ProtocolField(
+        label=_("Protocol"),
+        queryset=Protocol.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Any protocol"),
+    )
+    research = forms.BooleanField(
+        label=_("Research export: replace patient codes with random keys"),
+        help_text=_(
+            "The keys link the rows of one patient within this file only. Screening "
+            "numbers and free-text answers are left out."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["protocol"]
+        assert isinstance(field, ProtocolField)  # noqa: S101 - declared above
+        field.queryset = Protocol.objects.exclude(status=Protocol.Status.DRAFT)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filters(self) -> ExportFilters:
+        data = self.cleaned_data
+        return ExportFilters(
+            since=data.get("since"), until=data.get("until"), protocol=data["protocol"]
+        )
+
+
+class QuestionnaireImportForm(ImportForm):
+    """A FHIR R4 Questionnaire (JSON) to import; always as a new draft."""
+
+    publish = None  # type: ignore[assignment]

@@ -1,0 +1,522 @@
+"""Screenings as CSV rows, and the data dictionary that describes every column.
+
+Pure: the columns are built from instrument definitions, a row from one
+:class:`ScreeningRecord`; nothing here touches the database. Each :class:`Column`
+carries the function that reads its value, so the data file and its dictionary are
+built from the same list and cannot disagree.
+
+One row per screening. Answers are those of submitted parts only (an unsubmitted part
+may still change), keyed ``<instrument>.<item>``; scores come from the screening's
+result snapshot (DESIGN.md §3), never from re-scoring.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from questionnaires.scoring.definitions import (
+    CHOICE_KINDS,
+    FLAG_CODES,
+    InstrumentDefinition,
+    Item,
+)
+
+#: The dictionary's own header.
+DICTIONARY_HEADER = ("column", "type", "meaning", "allowed_values", "unit", "source")
+#: Roles in the order their parts are shown (self, family, clinician).
+ROLES = ("self", "informant", "clinician")
+_KIND_TYPES = {
+    "likert": "integer",
+    "single_choice": "integer",
+    "yes_no": "integer",
+    "integer": "integer",
+    "age": "integer",
+    "number": "decimal",
+    "months": "decimal",
+    "time_of_day": "time",
+    "free_text": "string",
+}
+_KIND_UNITS = {"months": "months", "age": "years", "time_of_day": "HH:MM (24 h)"}
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ScreeningRecord:
+    """What one CSV row is made of, already read from the database."""
+
+    screening_id: int
+    patient: str  # the pseudonymous code, or a per-export key in a research export
+    age: int
+    sex: str
+    started_on: date
+    completed_on: date | None
+    protocols: Mapping[str, str]  # role -> protocol code, submitted parts only
+    versions: Mapping[str, int]  # instrument code -> version number answered
+    answers: Mapping[str, Mapping[str, Any]]  # instrument -> item -> stored value
+    result: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its dictionary entry and how to read its value."""
+
+    name: str
+    type: str
+    meaning: str
+    read: Callable[[ScreeningRecord], object] = field(repr=False, compare=False)
+    allowed: str = ""
+    unit: str = ""
+    source: str = ""
+
+    def dictionary_row(self) -> list[str]:
+        return [
+            self.name,
+            self.type,
+            self.meaning,
+            self.allowed,
+            self.unit,
+            self.source,
+        ]
+
+
+class PatientKeys:
+    """Random keys standing in for patients in one research export.
+
+    The same patient gets the same key within one export (so rows of one person can be
+    linked) and a new one in the next export, so exports cannot be joined.
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[int, str] = {}
+
+    def __call__(self, patient_id: int) -> str:
+        key = self._keys.get(patient_id)
+        if key is None:
+            key = self._keys[patient_id] = f"R-{secrets.token_hex(6)}"
+        return key
+
+
+def columns_for(
+    definitions: Sequence[InstrumentDefinition], *, research: bool = False
+) -> list[Column]:
+    """Every column of an export over these instrument versions, in order.
+
+    ``definitions`` may hold several versions of one instrument: their items share
+    the ``<instrument>.<item>`` columns; ``<instrument>.version`` says which was
+    answered.
+    A research export has no screening id, a per-export ``patient_key`` instead of the
+    patient code, and no free-text answers.
+    """
+    columns = _screening_columns(research=research)
+    by_code: dict[str, list[InstrumentDefinition]] = {}
+    for definition in definitions:
+        by_code.setdefault(definition.code, []).append(definition)
+    for code, versions in by_code.items():
+        versions.sort(key=lambda d: d.version)
+        columns += _instrument_columns(code, versions, research=research)
+    columns += _result_columns()
+    names = [c.name for c in columns]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate CSV columns: {', '.join(duplicates)}")
+    return columns
+
+
+def header(columns: Sequence[Column]) -> list[str]:
+    return [c.name for c in columns]
+
+
+def row_for(record: ScreeningRecord, columns: Sequence[Column]) -> list[str]:
+    """One screening as CSV cells, in column order."""
+    return [cell(column.read(record)) for column in columns]
+
+
+def dictionary_rows(columns: Sequence[Column]) -> Iterator[list[str]]:
+    """The data dictionary: its header, then one row per column."""
+    yield list(DICTIONARY_HEADER)
+    for column in columns:
+        yield column.dictionary_row()
+
+
+def rows_for(
+    records: Iterable[ScreeningRecord], columns: Sequence[Column]
+) -> Iterator[list[str]]:
+    """The data file: its header, then one row per record."""
+    yield header(columns)
+    for record in records:
+        yield row_for(record, columns)
+
+
+def cell(value: object) -> str:
+    """A value as CSV text: empty for missing, ``true``/``false``, lists joined by ;."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ";".join(cell(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+# -- columns ----------------------------------------------------------------------
+
+
+def _screening_columns(*, research: bool) -> list[Column]:
+    columns: list[Column] = []
+    if not research:
+        columns.append(
+            Column(
+                "screening_id",
+                "integer",
+                "The screening's number in HikiScreen.",
+                lambda r: r.screening_id,
+            )
+        )
+    columns += [
+        (
+            Column(
+                "patient_key",
+                "string",
+                "A random key for the patient, the same on every row of this patient "
+                "in this export only; it cannot be linked to the patient code.",
+                lambda r: r.patient,
+            )
+            if research
+            else Column(
+                "patient_code",
+                "string",
+                "The clinic's pseudonymous patient code.",
+                lambda r: r.patient,
+            )
+        ),
+        Column(
+            "age",
+            "integer",
+            "Age the answers are about, fixed when the screening started.",
+            lambda r: r.age,
+            allowed="10-100",
+            unit="years",
+        ),
+        Column(
+            "sex",
+            "code",
+            "Sex as recorded by the clinic (empty: not recorded).",
+            lambda r: r.sex,
+            allowed="female; male; other; empty",
+        ),
+        Column(
+            "started_on",
+            "date",
+            "Day the screening was started (clinic time zone).",
+            lambda r: r.started_on,
+            unit="YYYY-MM-DD",
+        ),
+        Column(
+            "completed_on",
+            "date",
+            "Day the last part was submitted; empty while parts are outstanding.",
+            lambda r: r.completed_on,
+            unit="YYYY-MM-DD",
+        ),
+    ]
+    columns += [
+        Column(
+            f"protocol.{role}",
+            "code",
+            f"Protocol of the submitted {_ROLE_NAMES[role]} part; empty if none.",
+            functools.partial(_protocol, role=role),
+        )
+        for role in ROLES
+    ]
+    columns.append(
+        Column(
+            "engine_version",
+            "string",
+            "Version of the scoring engine that produced the result columns.",
+            lambda r: _result(r).get("engine_version"),
+        )
+    )
+    return columns
+
+
+_ROLE_NAMES = {
+    "self": "self-report",
+    "informant": "family (informant)",
+    "clinician": "clinician-rated",
+}
+
+
+def _instrument_columns(
+    code: str, versions: Sequence[InstrumentDefinition], *, research: bool
+) -> list[Column]:
+    latest = versions[-1]
+    name = latest.short_name or latest.name.get("en", code)
+    numbers = [d.version for d in versions]
+    columns = [
+        Column(
+            f"{code}.version",
+            "integer",
+            f"Version of {name} that was answered; empty if not part of the screening.",
+            lambda r: r.versions.get(code),
+            allowed=", ".join(str(n) for n in numbers),
+            source=_source(code, numbers),
+        )
+    ]
+    items: dict[str, tuple[Item, InstrumentDefinition, list[int]]] = {}
+    for definition in versions:
+        for item in definition.items:
+            if item.code in items:
+                items[item.code][2].append(definition.version)
+                items[item.code] = (item, definition, items[item.code][2])
+            else:
+                items[item.code] = (item, definition, [definition.version])
+    for item_code, (item, definition, in_versions) in items.items():
+        if research and item.kind == "free_text":
+            continue
+        columns.append(
+            Column(
+                f"{code}.{item_code}",
+                _KIND_TYPES[item.kind],
+                _item_meaning(name, item, definition),
+                functools.partial(_answer, instrument=code, item=item_code),
+                allowed=_allowed(item, definition),
+                unit=_KIND_UNITS.get(item.kind, ""),
+                source=_source(code, in_versions),
+            )
+        )
+    columns += _score_columns(code, name, versions)
+    return columns
+
+
+def _score_columns(
+    code: str, name: str, versions: Sequence[InstrumentDefinition]
+) -> list[Column]:
+    source = _source(code, [d.version for d in versions])
+    columns: list[Column] = []
+    with_total = [d.version for d in versions if d.scoring.total.method != "none"]
+    if with_total:
+        columns.append(
+            Column(
+                f"{code}.total",
+                "decimal",
+                f"{name} total score; empty when incomplete or not answered.",
+                lambda r: _instrument(r, code).get("total"),
+                source=_source(code, with_total),
+            )
+        )
+    subscales: dict[str, tuple[str, list[int]]] = {}
+    for definition in versions:
+        for subscale in definition.scoring.subscales:
+            label = subscale.label.get("en", subscale.code)
+            subscales.setdefault(subscale.code, (label, []))[1].append(
+                definition.version
+            )
+    for sub_code, (label, in_versions) in subscales.items():
+        columns.append(
+            Column(
+                f"{code}.subscale.{sub_code}",
+                "decimal",
+                f"{name} subscale: {label}.",
+                functools.partial(_subscale, instrument=code, subscale=sub_code),
+                source=_source(code, in_versions),
+            )
+        )
+    bands: dict[str, str] = {}
+    with_bands = []
+    for definition in versions:
+        if definition.scoring.bands:
+            with_bands.append(definition.version)
+        for band in definition.scoring.bands:
+            bands.setdefault(
+                band.code,
+                f"{band.code}={band.label.get('en', band.code)} "
+                f"({_number(band.min)}-{_number(band.max)})",
+            )
+    if with_bands:
+        if code == "asq":  # the engine's extra band (INSTRUMENTS.md §5 U1)
+            bands.setdefault("acute_positive", "acute_positive=Acute positive")
+        columns.append(
+            Column(
+                f"{code}.band",
+                "code",
+                f"{name} band of the total score; empty when incomplete.",
+                lambda r: _instrument(r, code).get("band"),
+                allowed="; ".join(bands.values()),
+                source=_source(code, with_bands),
+            )
+        )
+    columns.append(
+        Column(
+            f"{code}.complete",
+            "boolean",
+            f"Whether every required {name} item was answered; empty if not answered.",
+            lambda r: _instrument(r, code).get("complete"),
+            allowed="true; false",
+            source=source,
+        )
+    )
+    return columns
+
+
+_CRITERIA = {
+    "duration": ("code", "meets; at_risk; below; unknown", "Withdrawal duration."),
+    "going_out": (
+        "code",
+        "not_marked; mild; moderate; severe; unknown",
+        "How rarely the person leaves home.",
+    ),
+    "impairment_or_distress": (
+        "boolean",
+        "true; false; empty (unknown)",
+        "Significant impairment or distress.",
+    ),
+    "onset_before_30": (
+        "boolean",
+        "true; false; empty (unknown)",
+        "Withdrawal began before age 30.",
+    ),
+}
+
+
+def _result_columns() -> list[Column]:
+    columns = [
+        Column(
+            f"criterion.{name}",
+            kind,
+            f"{meaning} Combined over every submitted part (INSTRUMENTS.md §5).",
+            functools.partial(_criterion, name=name),
+            allowed=allowed,
+        )
+        for name, (kind, allowed, meaning) in _CRITERIA.items()
+    ]
+    columns.append(
+        Column(
+            "criteria.disagreements",
+            "list",
+            "Criteria that self-report and family report decided differently, "
+            "separated by ;.",
+            lambda r: [d["criterion"] for d in _result(r).get("disagreements", [])],
+            allowed="; ".join(_CRITERIA),
+        )
+    )
+    columns += [
+        Column(
+            f"flag.{flag}",
+            "code",
+            f"Severity of the {flag} flag; empty when the flag was not raised.",
+            functools.partial(_flag, code=flag),
+            allowed="urgent; high; moderate; empty",
+        )
+        for flag in FLAG_CODES
+    ]
+    columns += [
+        Column(
+            "outcome.category",
+            "code",
+            "Overall screening outcome (a screening result, never a diagnosis).",
+            lambda r: _result(r).get("outcome", {}).get("category"),
+            allowed="screen_positive; at_risk; screen_negative; incomplete",
+        ),
+        Column(
+            "outcome.missing",
+            "list",
+            "What is missing for an incomplete outcome, separated by ;.",
+            lambda r: _result(r).get("outcome", {}).get("missing"),
+        ),
+    ]
+    return columns
+
+
+# -- helpers ----------------------------------------------------------------------
+
+
+def _result(record: ScreeningRecord) -> Mapping[str, Any]:
+    return record.result or {}
+
+
+def _instrument(record: ScreeningRecord, code: str) -> Mapping[str, Any]:
+    entry: Mapping[str, Any] = _result(record).get("instruments", {}).get(code) or {}
+    return entry
+
+
+def _protocol(record: ScreeningRecord, *, role: str) -> str | None:
+    return record.protocols.get(role)
+
+
+def _answer(record: ScreeningRecord, *, instrument: str, item: str) -> object:
+    return record.answers.get(instrument, {}).get(item)
+
+
+def _subscale(record: ScreeningRecord, *, instrument: str, subscale: str) -> object:
+    return _instrument(record, instrument).get("subscales", {}).get(subscale)
+
+
+def _criterion(record: ScreeningRecord, *, name: str) -> object:
+    return _result(record).get("criteria", {}).get(name)
+
+
+def _flag(record: ScreeningRecord, *, code: str) -> str | None:
+    for flag in _result(record).get("flags", []):
+        if flag.get("code") == code:
+            severity: str = flag.get("severity", "")
+            return severity
+    return None
+
+
+def _item_meaning(name: str, item: Item, definition: InstrumentDefinition) -> str:
+    text = item.text.get("en", "") if definition.licence.text_may_ship else ""
+    if text:
+        return f"{name}: {text}"
+    return f"{name} item {item.code} (item text not distributed under its licence)."
+
+
+def _allowed(item: Item, definition: InstrumentDefinition) -> str:
+    if item.kind in CHOICE_KINDS:
+        ship = definition.licence.text_may_ship
+        return "; ".join(
+            f"{o.value}={o.label.get('en', o.code)}"
+            if ship and o.label
+            else str(o.value)
+            for o in item.options
+        )
+    bounds = item.bounds
+    if bounds is not None:
+        return f"{_number(bounds[0])}-{_number(bounds[1])}"
+    if item.kind == "free_text":
+        return "free text, at most 2000 characters"
+    return ""
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _source(code: str, versions: Iterable[int]) -> str:
+    return f"{code} " + ", ".join(f"v{n}" for n in versions)
+
+
+__all__ = [
+    "DICTIONARY_HEADER",
+    "Column",
+    "PatientKeys",
+    "ScreeningRecord",
+    "cell",
+    "columns_for",
+    "dictionary_rows",
+    "header",
+    "row_for",
+    "rows_for",
+]

@@ -1,0 +1,67 @@
+"""Score a screening from a JSON file, without the database (DESIGN.md §3).
+
+    python manage.py score INPUT.json [--format json] [--lang en|ja|it]
+
+INPUT is ``{"age": 19, "answers": {"<instrument>": {"<item>": value, ...}, ...}}``;
+the latest bundled version of each instrument is used. Output is the
+``ScreeningResult.as_json()`` object on stdout. Bad input exits non-zero with every
+offending code on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from questionnaires.bank import DefinitionError, latest_by_code, load_bundled
+from questionnaires.scoring import InvalidInput, score
+from questionnaires.scoring.wording import LANGUAGES
+
+
+class Command(BaseCommand):
+    help = "Score a screening from INPUT.json (no database); print the result as JSON."
+    # Pure computation: no system checks, so it runs without a configured database.
+    requires_system_checks: list[str] = []  # type: ignore[assignment]
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("input", help="input JSON file, or - for stdin")
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--lang", choices=LANGUAGES, default="en")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        document = self._read(options["input"])
+        if not isinstance(document, dict):
+            raise CommandError('input must be an object {"age": …, "answers": {…}}')
+        unknown = sorted(set(document) - {"age", "answers"})
+        if unknown:
+            raise CommandError(f"unknown input key(s): {', '.join(unknown)}")
+        try:
+            definitions = latest_by_code(load_bundled())
+        except DefinitionError as exc:
+            raise CommandError(f"bundled instruments are invalid:\n{exc}") from exc
+        try:
+            result = score(
+                definitions, document.get("answers", {}), age=document.get("age")
+            )
+        except InvalidInput as exc:
+            lines = "\n".join(f"  {error}" for error in exc.errors)
+            raise CommandError(
+                f"invalid input ({', '.join(exc.codes)}):\n{lines}"
+            ) from exc
+        self.stdout.write(
+            json.dumps(result.as_json(options["lang"]), ensure_ascii=False, indent=2)
+        )
+
+    def _read(self, name: str) -> object:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot read {name}: {exc.strerror}") from exc
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{name} is not valid JSON: {exc}") from exc

@@ -1,0 +1,57 @@
+"""The audit trail: an append-only record of who saw or changed what, and when.
+
+A small model rather than a library: events are written explicitly by services in the
+same transaction as the change (so an event exists exactly when the change does), and
+they must never hold answers or personal data, which generic model-diff libraries would
+copy in. Events are never updated or deleted by the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.models.people import Organisation
+
+
+class AuditEvent(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who acted when there is no user: "respondent", "system", a management command.
+    actor_label = models.CharField(_("actor"), max_length=60, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.CharField(_("target type"), max_length=60, blank=True)
+    target_id = models.CharField(_("target id"), max_length=60, blank=True)
+    # Identifiers and counts only: never answers, names or free text from users.
+    details = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        who = self.actor or self.actor_label or "-"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,694 @@
+"""Report context: a stored result snapshot plus report metadata → a plain dict.
+
+Pure: no Django ORM, no templates, no WeasyPrint, so every sentence and number a PDF
+shows can be tested without rendering. Inputs are all JSON-ready and frozen at
+submission time (DESIGN.md §2):
+
+- ``snapshot``: ``ScreeningResult.as_json()`` (DESIGN.md §3 shape plus extra keys);
+  only codes and numbers are read from it, so the words follow the report language.
+- ``instruments``: :func:`instruments_meta` of the definitions that were answered
+  (names, versions, citations, licences, score ranges, bands and cut-offs), stored
+  beside the snapshot so that a later rule change never alters an old report.
+- ``meta``: :class:`ReportMeta` (organisation, patient code, date, respondents).
+
+Approved clinical wording comes from ``questionnaires.scoring.wording``; the report's
+own strings from :mod:`questionnaires.reports.catalogue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
+
+from questionnaires.reports import catalogue
+from questionnaires.reports.crisis import Contact, crisis_contacts
+from questionnaires.scoring import wording
+from questionnaires.scoring.definitions import (
+    AllOf,
+    Comparison,
+    Condition,
+    InstrumentDefinition,
+)
+from questionnaires.scoring.rules import score_range
+
+AUDIENCES = ("clinician", "family")
+LANGUAGES = catalogue.LANGUAGES
+CRITERIA = ("duration", "going_out", "impairment_or_distress", "onset_before_30")
+#: Instruments whose answers describe the withdrawal itself (INSTRUMENTS.md §3).
+_SELF_MODULE = "withdrawal"
+_FAMILY_MODULE = "withdrawal_family"
+#: Width of the score bars in SVG user units (the template scales them to the page).
+CHART_WIDTH = 300.0
+
+_MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "it": (
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ),
+}
+
+
+class Respondent(TypedDict):
+    """Who answered which instruments, and on which day (ISO date or None)."""
+
+    role: str  # "self", "informant" or "clinician"
+    instruments: list[str]
+    answered_on: str | None
+
+
+class ReportMeta(TypedDict):
+    """What a report shows besides the result; stored with the snapshot."""
+
+    organisation: str
+    patient_code: str
+    report_date: str  # ISO date
+    respondents: list[Respondent]
+    crisis_contacts: NotRequired[Mapping[str, Sequence[Contact]]]
+    layout_version: NotRequired[str]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What one screening's reports are rendered from, in any audience and language."""
+
+    snapshot: Mapping[str, Any]
+    instruments: Mapping[str, Mapping[str, Any]]
+    meta: ReportMeta
+
+
+# --- Instrument metadata (built once per screening, then stored) ----------------------
+
+
+def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, Any]:
+    """The JSON-ready facts a report needs about one answered instrument version.
+
+    ``age`` picks the age-dependent cut-offs (INSTRUMENTS.md §4, PHQ-9 under 18).
+    """
+    scoring = definition.scoring
+    items = definition.index.items
+    total_range = score_range(scoring.total, items)
+    cutoffs = sorted(
+        {value for rule in scoring.flags for value in _total_cutoffs(rule.when, age)}
+        | {band.min for band in scoring.bands if band.code == "above_cutoff"}
+    )
+    return {
+        "code": definition.code,
+        "version": definition.version,
+        "name": dict(definition.name),
+        "short_name": definition.short_name,
+        "audience": definition.audience,
+        "citation": definition.citation,
+        "licence": definition.licence.note,
+        "attribution": definition.licence.attribution,
+        "range": list(total_range[:2]) if total_range else None,
+        "bands": [
+            {"code": b.code, "min": b.min, "max": b.max, "label": dict(b.label)}
+            for b in scoring.bands
+        ],
+        "cutoffs": cutoffs,
+        "subscales": {
+            s.code: {
+                "label": dict(s.label),
+                "range": list(r[:2]) if (r := score_range(s.rule, items)) else None,
+            }
+            for s in scoring.subscales
+        },
+    }
+
+
+def instruments_meta(
+    definitions: Mapping[str, InstrumentDefinition], codes: Iterable[str], *, age: int
+) -> dict[str, dict[str, Any]]:
+    """:func:`instrument_meta` for each answered instrument code."""
+    return {code: instrument_meta(definitions[code], age=age) for code in codes}
+
+
+def _total_cutoffs(condition: Condition, age: int) -> set[float]:
+    """Total thresholds of a flag rule that apply at ``age`` (INSTRUMENTS.md §4)."""
+    if isinstance(condition, Comparison):
+        if condition.ref == "total" and isinstance(condition.value, int | float):
+            bump = {"gt": 1, "le": 1}.get(condition.op, 0)
+            if condition.op in ("ge", "gt", "lt", "le"):
+                return {condition.value + bump}
+        return set()
+    parts = condition.conditions
+    if isinstance(condition, AllOf) and not all(_age_holds(c, age) for c in parts):
+        return set()
+    found: set[float] = set()
+    for part in parts:
+        found |= _total_cutoffs(part, age)
+    return found
+
+
+def _age_holds(condition: Condition, age: int) -> bool:
+    if not (isinstance(condition, Comparison) and condition.ref == "age"):
+        return True
+    value = condition.value
+    if not isinstance(value, int | float):
+        return True
+    return {
+        "ge": age >= value,
+        "gt": age > value,
+        "le": age <= value,
+        "lt": age < value,
+        "eq": age == value,
+        "ne": age != value,
+    }.get(condition.op, True)
+
+
+# --- Formatting helpers ---------------------------------------------------------------
+
+
+def format_date(iso: str | None, lang: str) -> str:
+    """A date the way a reader of ``lang`` writes it ("" for None)."""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso[:10])
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def format_number(value: float | None) -> str:
+    """12.0 → "12", 12.5 → "12.5", None → "—"."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _localised(texts: Mapping[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en", "")
+
+
+def _parse_because(entry: str) -> tuple[str, str, str]:
+    """``"phq9.phq9_9=2"`` → ("phq9", "phq9_9", "2") (INSTRUMENTS.md §4 format)."""
+    ref, _, value = entry.partition("=")
+    instrument, _, item = ref.partition(".")
+    return instrument, item, value
+
+
+def _because_text(entries: Iterable[str], instruments: Mapping[str, Any]) -> list[str]:
+    """One line per instrument: ``"PHQ-9: phq9_9 = 2, total = 21"``."""
+    grouped: dict[str, list[str]] = {}
+    for entry in entries:
+        code, item, value = _parse_because(entry)
+        grouped.setdefault(code, []).append(f"{item} = {value}")
+    return [
+        f"{instruments.get(code, {}).get('short_name', code)}: {', '.join(parts)}"
+        for code, parts in grouped.items()
+    ]
+
+
+# --- The context ----------------------------------------------------------------------
+
+
+def build_context(
+    snapshot: Mapping[str, Any],
+    instruments: Mapping[str, Mapping[str, Any]],
+    *,
+    audience: str,
+    lang: str,
+    meta: ReportMeta,
+) -> dict[str, Any]:
+    """Everything the ``audience`` report in ``lang`` shows, as plain data."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown report audience {audience!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"Unsupported report language {lang!r}")
+
+    def t(key: str, **values: object) -> str:
+        return catalogue.text(key, lang, **values)
+
+    flags = list(snapshot.get("flags", []))
+    urgent = [f for f in flags if f["severity"] == "urgent"]
+    category = snapshot["outcome"]["category"]
+    title = t(f"title.{audience}")
+    org = meta["organisation"]
+    context: dict[str, Any] = {
+        "lang": lang,
+        "audience": audience,
+        "title": title,
+        "doc_title": f"{title} · {meta['patient_code']}",
+        "organisation": org,
+        "patient_code": meta["patient_code"],
+        "age": snapshot["age"],
+        "age_text": t("age_value", age=snapshot["age"]),
+        "report_date": format_date(meta["report_date"], lang),
+        "engine_text": t(
+            "engine_value",
+            engine=snapshot.get("engine_version", "?"),
+            layout=meta.get("layout_version", "—"),
+        ),
+        "footer": t("footer", org=org, code=meta["patient_code"]),
+        "not_a_diagnosis": wording.phrase("not_a_diagnosis", lang),
+        "has_urgent": bool(urgent),
+        "outcome": _outcome(snapshot["outcome"], lang),
+        "t": {
+            key.replace(".", "_"): value
+            for key, lang_, value in catalogue.all_texts()
+            if lang_ == lang and "{" not in value
+        },
+    }
+    if audience == "clinician":
+        context.update(_clinician(snapshot, instruments, meta, lang, urgent, flags))
+    else:
+        context.update(_family(snapshot, meta, lang, category))
+    return context
+
+
+def _outcome(outcome: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    category = outcome["category"]
+    # Recomputed from codes so the words follow the report's language (the snapshot
+    # may have been stored in another); the decision itself is the snapshot's.
+    return {
+        "category": category,
+        "label": catalogue.text(f"category.{category}", lang),
+        "recommendation": wording.recommendation(
+            category,
+            lang,
+            missing=outcome.get("missing", ()),
+            comorbidity=_comorbidity(outcome),
+        ),
+        "explanation": wording.unmet_explanation(outcome.get("unmet", ()), lang),
+    }
+
+
+def _comorbidity(outcome: Mapping[str, Any]) -> bool:
+    """Whether the engine added §6's "may be related to another condition" sentence."""
+    if "comorbidity_note" in outcome:
+        return bool(outcome["comorbidity_note"])
+    stored = outcome.get("recommendation", "")
+    return any(wording.phrase("comorbidity", lang) in stored for lang in LANGUAGES)
+
+
+def _clinician(
+    snapshot: Mapping[str, Any],
+    instruments: Mapping[str, Mapping[str, Any]],
+    meta: ReportMeta,
+    lang: str,
+    urgent: list[Mapping[str, Any]],
+    flags: list[Mapping[str, Any]],
+) -> dict[str, Any]:
+    def t(key: str, **values: object) -> str:
+        return catalogue.text(key, lang, **values)
+
+    asq_band = snapshot.get("instruments", {}).get("asq", {}).get("band")
+    urgent_items = []
+    for flag in urgent:
+        if flag["code"] == "suicide_risk":
+            action = wording.suicide_text("clinician", lang, asq_band=asq_band)
+        elif flag["code"] == "family_safety":
+            action = t("urgent.family_safety")
+        else:
+            action = wording.flag_explanation(flag["code"], lang)
+        urgent_items.append(
+            {
+                "code": flag["code"],
+                "label": t(f"flag.{flag['code']}"),
+                "action": action,
+                "because": _because_text(flag["because"], instruments),
+            }
+        )
+    return {
+        "respondents": [
+            {
+                "role": t(f"role.{r['role']}"),
+                "instruments": ", ".join(
+                    f"{instruments[c]['short_name']} "
+                    + t("version_short", version=instruments[c]["version"])
+                    for c in r["instruments"]
+                    if c in instruments
+                ),
+                "answered_on": format_date(r.get("answered_on"), lang),
+            }
+            for r in meta["respondents"]
+        ],
+        "urgent": urgent_items,
+        "flags": [
+            {
+                "code": f["code"],
+                "label": t(f"flag.{f['code']}"),
+                "severity": f["severity"],
+                "severity_label": t(f"severity.{f['severity']}"),
+                "meaning": wording.flag_explanation(f["code"], lang),
+                "because": _because_text(f["because"], instruments),
+            }
+            for f in flags
+            if f["severity"] != "urgent"
+        ],
+        "criteria": _criteria_rows(snapshot, instruments, lang),
+        "scores": [
+            _score_row(code, result, instruments[code], lang)
+            for code, result in snapshot.get("instruments", {}).items()
+            if code in instruments and instruments[code]["range"] is not None
+        ],
+        "no_total": _no_total(snapshot, instruments, lang),
+        "comparison": _comparison(snapshot, lang),
+        "how_to_read": catalogue.lines("how_to_read", lang),
+        "references": [
+            {
+                "name": _localised(m["name"], lang),
+                "version": t("version_short", version=m["version"]),
+                "citation": m["citation"],
+                "licence": _licence_summary(m["licence"]),
+                "attribution": m["attribution"],
+            }
+            for m in instruments.values()
+        ],
+    }
+
+
+def _no_total(
+    snapshot: Mapping[str, Any], instruments: Mapping[str, Any], lang: str
+) -> str:
+    names = [
+        instruments[code]["short_name"]
+        for code in snapshot.get("instruments", {})
+        if code in instruments and instruments[code]["range"] is None
+    ]
+    if not names:
+        return ""
+    return catalogue.text("no_total_modules", lang, names=", ".join(names))
+
+
+def _licence_summary(note: str) -> str:
+    """The licence note's first sentence when it is short; long notes are for admins."""
+    first = re.sub(r"\s*\([^)]*\)", "", note.split(". ")[0]).strip().rstrip(".")
+    return f"{first}." if first and len(first) <= 100 else ""
+
+
+def _status(criterion: str, value: object) -> str:
+    if value is None or value == "unknown":
+        return "unknown"
+    if criterion == "duration":
+        return {"meets": "met", "at_risk": "partly"}.get(str(value), "not_met")
+    if criterion == "going_out":
+        return "not_met" if value == "not_marked" else "met"
+    return "met" if value is True else "not_met"
+
+
+def value_label(criterion: str, value: object, lang: str) -> str:
+    """A criterion's value in words (INSTRUMENTS.md §5 C1-C4)."""
+    if criterion in ("duration", "going_out"):
+        return catalogue.text(f"{criterion}.{value or 'unknown'}", lang)
+    if value is None:
+        return catalogue.text("value.none", lang)
+    prefix = "onset" if criterion == "onset_before_30" else "impairment"
+    return catalogue.text(f"{prefix}.{'true' if value else 'false'}", lang)
+
+
+def _criteria_rows(
+    snapshot: Mapping[str, Any], instruments: Mapping[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    evidence = snapshot.get("criteria_evidence", {})
+    rows = []
+    for name in CRITERIA:
+        value = snapshot["criteria"].get(name)
+        status = _status(name, value)
+        source = evidence.get(name, {}).get("source")
+        rows.append(
+            {
+                "name": name,
+                "label": catalogue.text(f"criterion.{name}", lang),
+                "status": status,
+                "status_label": catalogue.text(f"status.{status}", lang),
+                "value_label": value_label(name, value, lang),
+                "source_label": catalogue.text(f"source.{source or 'none'}", lang),
+                "because": _because_text(
+                    evidence.get(name, {}).get("because", []), instruments
+                ),
+            }
+        )
+    return rows
+
+
+def _comparison(snapshot: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    answered = snapshot.get("instruments", {})
+    rows = [
+        {
+            "label": catalogue.text(f"criterion.{d['criterion']}", lang),
+            "self": value_label(d["criterion"], d["self"], lang),
+            "family": value_label(d["criterion"], d["family"], lang),
+        }
+        for d in snapshot.get("disagreements", [])
+    ]
+    if rows:
+        state = "differ"
+    elif _SELF_MODULE in answered and _FAMILY_MODULE in answered:
+        state = "agree"
+    else:
+        state = "single"
+    return {"state": state, "rows": rows}
+
+
+def _score_row(
+    code: str, result: Mapping[str, Any], meta: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    lo, hi = meta["range"]
+    total = result.get("total")
+    band_label = ""
+    for band in meta["bands"]:
+        if band["code"] == result.get("band"):
+            band_label = _localised(band["label"], lang)
+    if result.get("band") == "acute_positive":
+        band_label = catalogue.text("band.acute_positive", lang)
+    missing = len(result.get("missing", []))
+    subscales = []
+    for sub_code, value in result.get("subscales", {}).items():
+        sub = meta["subscales"].get(sub_code, {"label": {}, "range": None})
+        sub_range = sub["range"] or [lo, hi]
+        subscales.append(
+            {
+                "label": _localised(sub["label"], lang) or sub_code,
+                "value": format_number(value),
+                "max": format_number(sub_range[1]),
+                "chart": chart(value, sub_range[0], sub_range[1], [], []),
+            }
+        )
+    return {
+        "code": code,
+        "name": _localised(meta["name"], lang),
+        "short_name": meta["short_name"],
+        "version": catalogue.text("version_short", lang, version=meta["version"]),
+        "total": format_number(total),
+        "max": format_number(hi),
+        "score_text": catalogue.text(
+            "score_of", lang, total=format_number(total), max=format_number(hi)
+        )
+        if total is not None
+        else catalogue.text("incomplete_items", lang, n=missing),
+        "complete": total is not None,
+        "band_label": band_label,
+        "cutoffs": [
+            catalogue.text("cutoff", lang, value=format_number(c))
+            for c in meta["cutoffs"]
+        ],
+        "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
+        "subscales": subscales,
+    }
+
+
+def chart(
+    value: float | None,
+    lo: float,
+    hi: float,
+    bands: Sequence[Mapping[str, Any]],
+    cutoffs: Sequence[float],
+) -> dict[str, Any]:
+    """Geometry of one score bar: band segments, cut-off lines and the score marker.
+
+    Numbers only; ``_chart.html`` draws them as inline SVG. Positions are in
+    ``CHART_WIDTH`` units along a linear scale from ``lo`` to ``hi``.
+    """
+    span = (hi - lo) or 1.0
+
+    def x(v: float) -> float:
+        return round(min(max((v - lo) / span, 0.0), 1.0) * CHART_WIDTH, 2)
+
+    segments = []
+    ordered = sorted(bands, key=lambda b: b["min"])
+    for n, band in enumerate(ordered):
+        end = ordered[n + 1]["min"] if n + 1 < len(ordered) else hi
+        current = value is not None and band["min"] <= value <= band["max"]
+        segments.append(
+            {
+                "x": x(band["min"]),
+                "width": round(x(end) - x(band["min"]), 2),
+                "shade": "current" if current else ("even" if n % 2 == 0 else "odd"),
+            }
+        )
+    if not segments:
+        segments.append({"x": 0.0, "width": CHART_WIDTH, "shade": "even"})
+    cut_xs = [x(c) for c in cutoffs]
+    return {
+        "width": CHART_WIDTH,
+        "view_width": CHART_WIDTH + 4,
+        "segments": segments,
+        "cutoffs": [
+            {"x": cx, "label": format_number(c)}
+            for cx, c in zip(cut_xs, cutoffs, strict=True)
+        ],
+        # The marker is 3 units wide, centred on the score.
+        "marker": None if value is None else round(x(value) - 1.5, 2),
+        "lo": format_number(lo),
+        "hi": format_number(hi),
+        # End labels give way to a cut-off label that would overlap them.
+        "show_lo": all(cx > 22 for cx in cut_xs),
+        "show_hi": all(cx < CHART_WIDTH - 22 for cx in cut_xs),
+    }
+
+
+# --- Family summary -------------------------------------------------------------------
+
+
+def _family(
+    snapshot: Mapping[str, Any], meta: ReportMeta, lang: str, category: str
+) -> dict[str, Any]:
+    def t(key: str, **values: object) -> str:
+        return catalogue.text(key, lang, **values)
+
+    flags = snapshot.get("flags", [])
+    other = [f for f in flags if f["code"] not in ("suicide_risk", "family_safety")]
+    meaning = (
+        t("fam.meaning.incomplete", missing=_missing_words(snapshot, lang))
+        if category == "incomplete"
+        else t(f"fam.meaning.{category}")
+    )
+    return {
+        "prepared": t(
+            "fam.prepared",
+            org=meta["organisation"],
+            date=format_date(meta["report_date"], lang),
+            age=snapshot["age"],
+        ),
+        "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
+        "told_heading": t("fam.h.told")
+        if _FAMILY_MODULE in snapshot.get("instruments", {})
+        else t("fam.h.told_other"),
+        "told": _told(snapshot, lang),
+        "also": [t(f"fam.flag.{f['code']}") for f in _family_visible(snapshot, flags)],
+        "meaning": meaning,
+        "meaning_other": t("fam.meaning.other")
+        if other and category in ("screen_positive", "at_risk")
+        else "",
+        "why": t("fam.why.negative") if category == "screen_negative" else t("fam.why"),
+        "how": catalogue.lines("fam.how", lang),
+    }
+
+
+def _family_visible(
+    snapshot: Mapping[str, Any], flags: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The flags a family summary lists: those the family's own answers raised.
+
+    The young person's self-report is theirs: a parent's summary never reveals it,
+    even by naming a flag (the crisis box still shows when any answer raises one).
+    Without a family questionnaire the summary is about the answers given, so all
+    flags are listed.
+    """
+    if _FAMILY_MODULE not in snapshot.get("instruments", {}):
+        return list(flags)
+    prefix = _FAMILY_MODULE + "."
+    return [f for f in flags if any(b.startswith(prefix) for b in f["because"])]
+
+
+def _missing_words(snapshot: Mapping[str, Any], lang: str) -> str:
+    # wording.recommendation renders the missing answers in plain words already.
+    full = wording.recommendation(
+        "incomplete", lang, missing=snapshot["outcome"].get("missing", ())
+    )
+    template = wording.phrase("outcome.incomplete", lang)
+    head, _, tail = template.partition("{missing}")
+    return full.removeprefix(head).removesuffix(tail)
+
+
+def _evidence_values(snapshot: Mapping[str, Any], criterion: str) -> dict[str, str]:
+    """The family's answers behind ``criterion``, by item code.
+
+    Numbers come from the family report when there is one (the young person's own
+    answers stay theirs), else from the self-report; a clinician's rating or another
+    source gives none, and the summary then uses words for the combined value.
+    """
+    entry = snapshot.get("criteria_evidence", {}).get(criterion, {})
+    has_family = _FAMILY_MODULE in snapshot.get("instruments", {})
+    if entry.get("source") != ("family" if has_family else "self"):
+        return {}
+    return {
+        item: value for _, item, value in map(_parse_because, entry.get("because", []))
+    }
+
+
+def _told(snapshot: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    """ "What you told us": the four criteria in everyday words."""
+
+    def t(key: str, **values: object) -> str:
+        return catalogue.text(key, lang, **values)
+
+    criteria = snapshot["criteria"]
+    not_answered = t("fam.not_answered")
+
+    months = _evidence_values(snapshot, "duration").get("months_withdrawn")
+    if months is None:
+        duration = value_label("duration", criteria.get("duration"), lang)
+    elif float(months) < 1:
+        duration = t("fam.months_lt1")
+    else:
+        duration = t("fam.months", n=months)
+
+    going = _evidence_values(snapshot, "going_out")
+    if going.get("rarely_leaves_room") == "1":
+        going_out = t("fam.room")
+    elif going.get("days_out_per_week") == "1":
+        going_out = t("fam.day")
+    elif "days_out_per_week" in going:
+        going_out = t("fam.days", n=going["days_out_per_week"])
+    else:
+        going_out = t(f"fam.going_out.{criteria.get('going_out') or 'unknown'}")
+
+    impact = criteria.get("impairment_or_distress")
+    onset_age = _evidence_values(snapshot, "onset_before_30").get("onset_age")
+    onset_value = criteria.get("onset_before_30")
+    if onset_age is not None:
+        onset = t("fam.onset_age", n=onset_age)
+    elif onset_value is None:
+        onset = not_answered
+    else:
+        onset = value_label("onset_before_30", onset_value, lang)
+    return [
+        {"label": t("fam.told.duration"), "value": duration},
+        {"label": t("fam.told.going_out"), "value": going_out},
+        {
+            "label": t("fam.told.impact"),
+            "value": not_answered
+            if impact is None
+            else t(f"fam.impact.{'true' if impact else 'false'}"),
+        },
+        {"label": t("fam.told.onset"), "value": onset},
+    ]

@@ -1,0 +1,301 @@
+"""Selectors: every read of protected data, scoped to what the user may see.
+
+Anything not visible to the user raises Http404, the same answer as for something that
+does not exist (STYLE.md §1.3). Respondents have no account: they reach exactly one
+screening part through an invitation token, never through a primary key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from questionnaires.bank.convert import version_definition
+from questionnaires.models import (
+    Answer,
+    AuditEvent,
+    CrisisContact,
+    FamilyCheck,
+    InstrumentVersion,
+    Invitation,
+    Membership,
+    Organisation,
+    Patient,
+    Protocol,
+    ProtocolEntry,
+    Screening,
+    ScreeningPart,
+)
+from questionnaires.reports.crisis import Contact, crisis_contacts
+from questionnaires.scoring.definitions import InstrumentDefinition
+from questionnaires.scoring.rules import Value
+
+AnyUser = User | AnonymousUser
+
+
+def membership_list_for(user: AnyUser) -> QuerySet[Membership]:
+    """The user's memberships with their organisations, ordered by organisation name."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def _visible_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+def organisation_get_for(
+    user: AnyUser, *, slug: str, role: str | None = None
+) -> Organisation:
+    """The organisation if ``user`` is a member (in ``role``, if given); else 404."""
+    visible = _visible_organisations(user)
+    if role is not None:
+        if not isinstance(user, User):
+            raise Http404
+        visible = visible.filter(memberships__user=user, memberships__role=role)
+    return get_object_or_404(visible.distinct(), slug=slug)
+
+
+def membership_list_for_organisation(
+    organisation: Organisation,
+) -> QuerySet[Membership]:
+    """An organisation's members with their users, by username."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def membership_get_for(
+    user: AnyUser, *, organisation: Organisation, pk: int
+) -> Membership:
+    """A membership of an organisation ``user`` administers; otherwise 404."""
+    if not isinstance(user, User):
+        raise Http404
+    administered = Membership.objects.filter(
+        organisation=organisation,
+        organisation__memberships__user=user,
+        organisation__memberships__role=Membership.Role.ORG_ADMIN,
+    )
+    return get_object_or_404(
+        administered.distinct().select_related("user", "organisation"), pk=pk
+    )
+
+
+def audit_event_list_for(
+    user: AnyUser, *, organisation: Organisation, action: str = ""
+) -> QuerySet[AuditEvent]:
+    """The organisation's audit trail, newest first, for one of its org admins."""
+    if (
+        not isinstance(user, User)
+        or not Membership.objects.filter(
+            user=user, organisation=organisation, role=Membership.Role.ORG_ADMIN
+        ).exists()
+    ):
+        raise Http404
+    events = AuditEvent.objects.filter(organisation=organisation)
+    if action:
+        events = events.filter(action=action)
+    return events.select_related("actor").order_by("-created_at", "-id")
+
+
+def audit_action_list(organisation: Organisation) -> list[str]:
+    """The distinct actions recorded for an organisation, sorted (filter choices)."""
+    return list(
+        AuditEvent.objects.filter(organisation=organisation)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+
+
+def patient_list_for(
+    user: AnyUser, *, organisation: Organisation, query: str = ""
+) -> QuerySet[Patient]:
+    """The organisation's patients (code search), with screening counts and urgency."""
+    patients = Patient.objects.filter(
+        organisation__in=_visible_organisations(user), organisation=organisation
+    )
+    if query:
+        patients = patients.filter(code__icontains=query.strip())
+    return patients.annotate(
+        screening_count=Count("screenings", distinct=True),
+        last_screened=Max("screenings__created_at"),
+        urgent_count=Count(
+            "screenings", filter=Q(screenings__urgent_at__isnull=False), distinct=True
+        ),
+    ).order_by("code")
+
+
+def patient_get_for(user: AnyUser, *, pk: int) -> Patient:
+    """The patient if ``user`` belongs to its clinic; otherwise 404."""
+    visible = Patient.objects.filter(organisation__in=_visible_organisations(user))
+    return get_object_or_404(visible.select_related("organisation"), pk=pk)
+
+
+def screening_list_for_patient(patient: Patient) -> QuerySet[Screening]:
+    """A patient's screenings, newest first, with their parts."""
+    return (
+        Screening.objects.filter(patient=patient)
+        .prefetch_related("parts__protocol")
+        .order_by("-created_at", "-id")
+    )
+
+
+def screening_get_for(user: AnyUser, *, pk: int) -> Screening:
+    """The screening if ``user`` belongs to its clinic; otherwise 404."""
+    visible = Screening.objects.filter(organisation__in=_visible_organisations(user))
+    return get_object_or_404(
+        visible.select_related("patient", "organisation").prefetch_related(
+            "parts__protocol"
+        ),
+        pk=pk,
+    )
+
+
+def part_get_for(user: AnyUser, *, screening_pk: int, role: str) -> ScreeningPart:
+    """One part of a screening the user may see; otherwise 404."""
+    visible = ScreeningPart.objects.filter(
+        screening__organisation__in=_visible_organisations(user)
+    )
+    return get_object_or_404(
+        visible.select_related(
+            "screening__patient", "screening__organisation", "protocol"
+        ),
+        screening_id=screening_pk,
+        role=role,
+    )
+
+
+def invitation_get_for(user: AnyUser, *, pk: int) -> Invitation:
+    """An invitation of a screening the user may see; otherwise 404."""
+    visible = Invitation.objects.filter(
+        part__screening__organisation__in=_visible_organisations(user)
+    )
+    return get_object_or_404(visible.select_related("part__screening"), pk=pk)
+
+
+def invitation_list_for_parts(parts: Sequence[ScreeningPart]) -> list[Invitation]:
+    """The invitations of these parts, newest first."""
+    return list(Invitation.objects.filter(part__in=parts).order_by("-created_at"))
+
+
+def token_hash(token: str) -> str:
+    """The stored form of an invitation token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvalidLink(Exception):
+    """The token is unknown, expired or revoked; the page never says which."""
+
+
+def invitation_get_by_token(token: str) -> Invitation:
+    """The invitation for a raw token; InvalidLink unless it can still be used."""
+    if not 20 <= len(token) <= 100:
+        raise InvalidLink
+    digest = token_hash(token)
+    invitation = (
+        Invitation.objects.select_related(
+            "part__screening__organisation", "part__screening__family_check"
+        )
+        .filter(token_hash=digest)
+        .first()
+    )
+    # The lookup is by hash; comparing again in constant time costs nothing.
+    if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
+        raise InvalidLink
+    if not invitation.is_usable(timezone.now()):
+        raise InvalidLink
+    return invitation
+
+
+@dataclass
+class PartState:
+    """A part's instrument versions, their definitions and its saved answers."""
+
+    part: ScreeningPart
+    versions: list[InstrumentVersion]
+    definitions: list[InstrumentDefinition]
+    answers: dict[str, dict[str, Value]] = field(default_factory=dict)
+
+    @property
+    def versions_by_code(self) -> dict[str, InstrumentVersion]:
+        return {v.instrument.code: v for v in self.versions}
+
+    @property
+    def definitions_by_code(self) -> dict[str, InstrumentDefinition]:
+        return {d.code: d for d in self.definitions}
+
+
+def part_state(part: ScreeningPart) -> PartState:
+    """Load what a questionnaire page needs in two queries, whatever its size."""
+    entries = (
+        ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
+        .select_related("instrument_version__instrument")
+        .order_by("order", "id")
+    )
+    versions = [entry.instrument_version for entry in entries]
+    code_of = {v.pk: v.instrument.code for v in versions}
+    answers: dict[str, dict[str, Value]] = {}
+    for version_id, item_code, value in Answer.objects.filter(part=part).values_list(
+        "instrument_version_id", "item_code", "value"
+    ):
+        code = code_of.get(version_id)
+        if code is not None:
+            answers.setdefault(code, {})[item_code] = value
+    return PartState(
+        part=part,
+        versions=versions,
+        definitions=[version_definition(v) for v in versions],
+        answers=answers,
+    )
+
+
+def protocol_list(audience: str) -> QuerySet[Protocol]:
+    """Published protocols for an audience, the default first."""
+    return Protocol.objects.filter(
+        audience=audience, status=Protocol.Status.PUBLISHED
+    ).order_by("-is_default", "order", "code")
+
+
+def protocol_default(audience: str) -> Protocol:
+    """The published default protocol for an audience; 404 if there is none."""
+    protocol = protocol_list(audience).first()
+    if protocol is None:
+        raise Http404("No published protocol for this audience.")
+    return protocol
+
+
+def crisis_contacts_for(
+    organisation: Organisation | None, lang: str
+) -> tuple[Contact, ...]:
+    """Crisis contacts for ``lang``: the organisation's own, else the defaults."""
+    override: dict[str, list[Contact]] = {}
+    if organisation is not None:
+        for contact in CrisisContact.objects.filter(
+            organisation=organisation, language=lang
+        ).order_by("order", "id"):
+            override.setdefault(lang, []).append(
+                {"name": contact.name, "phone": contact.phone, "hours": contact.hours}
+            )
+    return crisis_contacts(lang, override)
+
+
+def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:
+    """The unexpired anonymous check with this resume-code hash, if any."""
+    return (
+        FamilyCheck.objects.select_related("screening")
+        .filter(resume_code_hash=code_hash, purge_after__gt=timezone.now())
+        .first()
+    )

@@ -1,0 +1,403 @@
+"""Patients, screenings, saving answers and submitting parts (STYLE.md §3).
+
+Every function here is keyword-only, runs in one transaction and records what it did
+in the audit trail. Answers are validated by the forms before they reach
+:func:`answers_save`; the scoring engine validates them again at submission, so a
+result never comes from an invalid answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from questionnaires import flow, scoring, selectors
+from questionnaires.models import (
+    Answer,
+    Invitation,
+    Organisation,
+    Patient,
+    Protocol,
+    Screening,
+    ScreeningPart,
+)
+from questionnaires.scoring.definitions import InstrumentDefinition
+from questionnaires.scoring.rules import Value
+from questionnaires.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+#: Languages the result texts are snapshotted in besides English.
+OTHER_RESULT_LANGUAGES = ("ja", "it")
+AGE_MIN, AGE_MAX = 10, 100
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """What :func:`screening_start` creates for one audience."""
+
+    role: str
+    protocol: Protocol
+    mode: str
+
+
+def patient_create(
+    *,
+    organisation: Organisation,
+    code: str,
+    birth_year: int,
+    sex: str = "",
+    by: User,
+) -> Patient:
+    """Create a pseudonymous patient in ``organisation``."""
+    with transaction.atomic():
+        if Patient.objects.filter(organisation=organisation, code=code).exists():
+            raise ValidationError(
+                {"code": _("This code is already used in this clinic.")}
+            )
+        patient = Patient.objects.create(
+            organisation=organisation,
+            code=code,
+            birth_year=birth_year,
+            sex=sex,
+            created_by=by,
+        )
+        audit_record(
+            actor=by, action="patient.create", target=patient, organisation=organisation
+        )
+    return patient
+
+
+@transaction.atomic
+def screening_start(
+    *,
+    patient: Patient,
+    parts: Sequence[PartSpec],
+    by: User,
+    now: datetime | None = None,
+) -> Screening:
+    """Start a screening of ``patient`` with one part per audience."""
+    now = now or timezone.now()
+    age = patient.age_in(timezone.localdate(now).year)
+    if not AGE_MIN <= age <= AGE_MAX:
+        raise ValidationError(
+            _("Screening needs an age between %(min)s and %(max)s.")
+            % {"min": AGE_MIN, "max": AGE_MAX}
+        )
+    _check_parts(parts)
+    screening = Screening.objects.create(
+        organisation_id=patient.organisation_id,
+        patient=patient,
+        age=age,
+        created_by=by,
+    )
+    ScreeningPart.objects.bulk_create(
+        ScreeningPart(
+            screening=screening, role=spec.role, protocol=spec.protocol, mode=spec.mode
+        )
+        for spec in parts
+    )
+    audit_record(
+        actor=by,
+        action="screening.create",
+        target=screening,
+        organisation=patient.organisation,
+        details={"parts": [spec.role for spec in parts]},
+    )
+    return screening
+
+
+def _check_parts(parts: Sequence[PartSpec]) -> None:
+    if not parts:
+        raise ValidationError(_("Choose at least one part."))
+    roles = [spec.role for spec in parts]
+    if len(set(roles)) != len(roles):
+        raise ValidationError(_("Each audience can answer only one part."))
+    for spec in parts:
+        if spec.protocol.audience != spec.role:
+            raise ValidationError(_("The protocol does not fit who answers it."))
+        if spec.protocol.status != Protocol.Status.PUBLISHED:
+            raise ValidationError(_("Only a published protocol can be used."))
+        allowed = {
+            ScreeningPart.Role.CLINICIAN: {ScreeningPart.Mode.CLINICIAN},
+            ScreeningPart.Role.SELF: {
+                ScreeningPart.Mode.KIOSK,
+                ScreeningPart.Mode.LINK,
+            },
+            ScreeningPart.Role.INFORMANT: {
+                ScreeningPart.Mode.KIOSK,
+                ScreeningPart.Mode.LINK,
+            },
+        }[ScreeningPart.Role(spec.role)]
+        if spec.mode not in allowed:
+            raise ValidationError(_("This part cannot be answered that way."))
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What saving a page changed that the respondent must see."""
+
+    part: ScreeningPart
+    crisis: bool  # an urgent answer is among the saved answers (now or before)
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    part: ScreeningPart,
+    answers: Mapping[str, Mapping[str, Value | None]],
+    page: int | None = None,
+    language: str = "",
+    now: datetime | None = None,
+    state: selectors.PartState | None = None,
+) -> SaveOutcome:
+    """Save (or clear, with None) answers by instrument and item code.
+
+    Runs a constant number of queries whatever the number of answers. Refuses
+    nothing silently: a part already submitted raises ``PartSubmitted``. If the saved
+    answers raise an urgent flag, the part and its screening are marked at once.
+    ``state``, the part's state as the caller loaded it, saves reading the part's
+    instrument versions again (they never change); its answers are read again here,
+    under the lock.
+    """
+    now = now or timezone.now()
+    locked = (
+        ScreeningPart.objects.select_for_update(of=("self",))
+        .select_related("screening")
+        .get(pk=part.pk)
+    )
+    if locked.is_submitted:
+        raise PartSubmitted
+    if state is None or state.part.pk != locked.pk:
+        state = selectors.part_state(locked)
+    else:
+        state = _with_current_answers(state, locked)
+    rows: list[Answer] = []
+    cleared: list[tuple[int, str]] = []
+    for code, given in answers.items():
+        version = state.versions_by_code[code]
+        items = state.definitions_by_code[code].index.items
+        for item_code, value in given.items():
+            item = items[item_code]
+            if value is None:
+                cleared.append((version.pk, item_code))
+                state.answers.get(code, {}).pop(item_code, None)
+                continue
+            rows.append(
+                Answer(
+                    part=locked,
+                    instrument_version=version,
+                    item_code=item_code,
+                    option_code=flow.option_code(item, value),
+                    value=value,
+                    updated_at=now,
+                )
+            )
+            state.answers.setdefault(code, {})[item_code] = value
+    if rows:
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["part", "instrument_version", "item_code"],
+            update_fields=["option_code", "value", "updated_at"],
+        )
+    if cleared:
+        _delete_answers(locked, cleared)
+    fields = ["status", "last_page", "language"]
+    if locked.status == ScreeningPart.Status.PENDING:
+        locked.status = ScreeningPart.Status.IN_PROGRESS
+        locked.started_at = now
+        fields.append("started_at")
+    if page is not None:
+        locked.last_page = page
+    if language:
+        locked.language = language
+    crisis = locked.crisis_at is not None
+    if not crisis and _urgent(state.definitions, state.answers, locked.screening.age):
+        crisis = True
+        locked.crisis_at = now
+        fields.append("crisis_at")
+        _mark_urgent(locked.screening, now=now, source=locked.role)
+    locked.save(update_fields=fields)
+    return SaveOutcome(part=locked, crisis=crisis)
+
+
+def _with_current_answers(
+    state: selectors.PartState, part: ScreeningPart
+) -> selectors.PartState:
+    """``state`` with the part's answers as they are now (one query)."""
+    code_of = {v.pk: code for code, v in state.versions_by_code.items()}
+    answers: dict[str, dict[str, Value]] = {}
+    rows = (
+        Answer.objects.filter(part=part)
+        .order_by()
+        .values_list("instrument_version_id", "item_code", "value")
+    )
+    for version_id, item_code, value in rows:
+        code = code_of.get(version_id)
+        if code is not None:
+            answers.setdefault(code, {})[item_code] = value
+    return selectors.PartState(
+        part=part,
+        versions=state.versions,
+        definitions=state.definitions,
+        answers=answers,
+    )
+
+
+class PartSubmitted(Exception):
+    """The part has been submitted; its answers can no longer change."""
+
+
+def _delete_answers(part: ScreeningPart, cleared: Iterable[tuple[int, str]]) -> None:
+    by_version: dict[int, list[str]] = {}
+    for version_id, item_code in cleared:
+        by_version.setdefault(version_id, []).append(item_code)
+    for version_id, codes in by_version.items():
+        Answer.objects.filter(
+            part=part, instrument_version_id=version_id, item_code__in=codes
+        ).delete()
+
+
+def _urgent(
+    definitions: Sequence[InstrumentDefinition],
+    answers: Mapping[str, Mapping[str, Value]],
+    age: int,
+) -> bool:
+    """Whether these answers raise an urgent flag (suicide risk, safety now)."""
+    by_code = {d.code: d for d in definitions}
+    given = {code: dict(answers.get(code, {})) for code in by_code}
+    try:
+        result = scoring.score(by_code, given, age=age)
+    except scoring.InvalidInput:
+        logger.exception("answers_save: saved answers failed validation")
+        return False
+    return any(f.severity is scoring.Severity.URGENT for f in result.flags)
+
+
+def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
+    if screening.urgent_at is not None:
+        return
+    Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
+        urgent_at=now
+    )
+    screening.urgent_at = now
+    audit_record(
+        actor_label="respondent" if source != "clinician" else "",
+        action="screening.urgent",
+        target=screening,
+        organisation=screening.organisation,
+        details={"part": source},
+    )
+
+
+@transaction.atomic
+def part_submit(
+    *,
+    part: ScreeningPart,
+    by: User | AnonymousUser | None = None,
+    now: datetime | None = None,
+) -> ScreeningPart:
+    """Submit a part and re-score its screening; a second call changes nothing."""
+    now = now or timezone.now()
+    locked = (
+        ScreeningPart.objects.select_for_update(of=("self",))
+        .select_related("screening__organisation")
+        .get(pk=part.pk)
+    )
+    if locked.is_submitted:
+        return locked  # idempotent: a double click or a retry keeps the first result
+    screening = Screening.objects.select_for_update().get(pk=locked.screening_id)
+    state = selectors.part_state(locked)
+    part_result = _score(
+        {d.code: d for d in state.definitions}, state.answers, screening.age
+    )
+    locked.result = part_result.as_json("en") if part_result else None
+    locked.status = ScreeningPart.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.submitted_by = by if isinstance(by, User) else None
+    locked.save(update_fields=["result", "status", "submitted_at", "submitted_by"])
+    Invitation.objects.filter(part=locked, used_at__isnull=True).update(used_at=now)
+    _screening_rescore(screening, now=now)
+    audit_record(
+        actor=by,
+        actor_label="" if isinstance(by, User) else "respondent",
+        action="screening_part.submit",
+        target=locked,
+        organisation=locked.screening.organisation,
+        details={"screening": screening.pk, "role": locked.role},
+    )
+    return locked
+
+
+def _score(
+    definitions: Mapping[str, InstrumentDefinition],
+    answers: Mapping[str, Mapping[str, Value]],
+    age: int,
+) -> scoring.ScreeningResult | None:
+    given = {code: dict(answers.get(code, {})) for code in definitions}
+    try:
+        return scoring.score(definitions, given, age=age)
+    except scoring.InvalidInput:
+        logger.exception("part_submit: stored answers failed validation")
+        return None
+
+
+def _screening_rescore(screening: Screening, *, now: datetime) -> None:
+    """Snapshot the result of every submitted part together (DESIGN.md §2)."""
+    parts = list(screening.parts.all())
+    definitions: dict[str, InstrumentDefinition] = {}
+    answers: dict[str, dict[str, Value]] = {}
+    for submitted in (p for p in parts if p.is_submitted):
+        state = selectors.part_state(submitted)
+        definitions.update(state.definitions_by_code)
+        for code in state.definitions_by_code:
+            answers[code] = dict(state.answers.get(code, {}))
+    result = _score(definitions, answers, screening.age)
+    fields = ["result", "result_localised", "scored_at"]
+    screening.result = result.as_json("en") if result else None
+    screening.result_localised = (
+        {lang: result.as_json(lang) for lang in OTHER_RESULT_LANGUAGES}
+        if result
+        else {}
+    )
+    screening.scored_at = now
+    if result and result.flag("suicide_risk") and screening.urgent_at is None:
+        screening.urgent_at = now
+        fields.append("urgent_at")
+    if all(p.is_submitted for p in parts):
+        screening.completed_at = now
+        fields.append("completed_at")
+    screening.save(update_fields=fields)
+
+
+def screening_result_view(*, screening: Screening, by: User) -> None:
+    """Record that ``by`` looked at the screening's result."""
+    audit_record(
+        actor=by,
+        action="screening.view_result",
+        target=screening,
+        organisation=screening.organisation,
+    )
+
+
+def report_download_record(
+    *, screening: Screening, audience: str, by: User | None, lang: str
+) -> None:
+    """Record a PDF download (by a clinician, or by the respondent's own link)."""
+    audit_record(
+        actor=by,
+        actor_label="" if by else "respondent",
+        action="report.download",
+        target=screening,
+        organisation=screening.organisation,
+        details={"audience": audience, "lang": lang},
+    )

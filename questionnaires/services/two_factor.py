@@ -1,0 +1,48 @@
+"""Enrolling and removing a user's authenticator app (TOTP, django-otp)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from questionnaires.services.audit import audit_record
+
+DEVICE_NAME = "Authenticator app"
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The user's pending (unconfirmed) device, created on first use.
+
+    Reloading the enrolment page keeps the same secret, so a code scanned a moment
+    ago still works.
+    """
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if pending is not None:
+        return pending
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm a pending device if ``token`` is its current code; False otherwise."""
+    locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if locked.confirmed or not locked.verify_token(token):
+        return False
+    locked.confirmed = True
+    locked.save(update_fields=["confirmed"])
+    # One authenticator per person: an older one stops working.
+    TOTPDevice.objects.filter(user=locked.user).exclude(pk=locked.pk).delete()
+    audit_record(action="two_factor.enrol", actor=locked.user, target=locked.user)
+    device.refresh_from_db()
+    return True
+
+
+@transaction.atomic
+def totp_device_remove(*, user: User, by: User) -> int:
+    """Remove every device of ``user``: sign-in asks for the password only again."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(action="two_factor.remove", actor=by, target=user)
+    return deleted

@@ -1,0 +1,202 @@
+"""Downloads for clinicians: a screening as CSV or FHIR, a clinic's screenings as CSV.
+
+The same gatekeepers as the pages (``screening_get_for``, ``organisation_get_for``),
+so another clinic gets the same 404 as for something that does not exist. Every data
+export is recorded in the audit trail with counts and filters, never with data; a
+data dictionary holds no patient data and is not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from questionnaires import selectors
+from questionnaires.export_forms import OrganisationExportForm
+from questionnaires.exports import csv as csv_rows
+from questionnaires.exports import streams
+from questionnaires.models import Organisation, Screening
+from questionnaires.services.exports import export_record
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _download(
+    content: Iterable[str], *, filename: str, content_type: str = CSV_TYPE
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _research(request: HttpRequest) -> bool:
+    return request.GET.get("research") == "1"
+
+
+# --- One screening ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def export_screening_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    screening = selectors.screening_get_for(request.user, pk=pk)
+    research = _research(request)
+    screenings = Screening.objects.filter(pk=screening.pk)
+    export = streams.CsvExport.over(
+        streams.versions_used(screenings), research=research
+    )
+    export_record(
+        action="screening.export_csv",
+        by=request.user,
+        target=screening,
+        organisation=screening.organisation,
+        details={
+            "rows": 1,
+            "columns": len(export.columns),
+            "research": research,
+        },
+    )
+    rows = streams.screening_rows(screenings, export, research=research)
+    return _download(streams.csv_lines(rows), filename=f"screening-{screening.pk}.csv")
+
+
+@require_GET
+@login_required
+def export_screening_dictionary(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    screening = selectors.screening_get_for(request.user, pk=pk)
+    screenings = Screening.objects.filter(pk=screening.pk)
+    export = streams.CsvExport.over(
+        streams.versions_used(screenings), research=_research(request)
+    )
+    return _download(
+        streams.csv_lines(csv_rows.dictionary_rows(export.columns)),
+        filename=f"screening-{screening.pk}-dictionary.csv",
+    )
+
+
+@require_GET
+@login_required
+def export_screening_fhir(request: HttpRequest, pk: int) -> HttpResponse:
+    screening = selectors.screening_get_for(request.user, pk=pk)
+    bundle = streams.screening_bundle(screening)
+    resources = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    export_record(
+        action="screening.export_fhir",
+        by=request.user,
+        target=screening,
+        organisation=screening.organisation,
+        details={
+            "questionnaire_responses": resources.count("QuestionnaireResponse"),
+            "observations": resources.count("Observation"),
+        },
+    )
+    response = JsonResponse(
+        bundle,
+        content_type="application/fhir+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="screening-{screening.pk}.fhir.json"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- A clinic's screenings ----------------------------------------------------------
+
+
+@require_GET
+@login_required
+def organisation_export(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get_for(request.user, slug=slug)
+    form = OrganisationExportForm()
+    return _export_page(request, organisation, form)
+
+
+def _export_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: OrganisationExportForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "questionnaires/exports/organisation_export.html",
+        {"organisation": organisation, "form": form},
+        status=status,
+    )
+
+
+def _filtered(
+    request: HttpRequest, slug: str
+) -> tuple[Organisation, OrganisationExportForm, QuerySet[Screening] | None]:
+    """The clinic, its bound filter form, and the filtered screenings if valid."""
+    organisation = selectors.organisation_get_for(request.user, slug=slug)
+    form = OrganisationExportForm(request.GET)
+    if not form.is_valid():
+        return organisation, form, None
+    return (
+        organisation,
+        form,
+        streams.organisation_screenings(organisation, form.filters()),
+    )
+
+
+@require_GET
+@login_required
+def export_organisation_csv(
+    request: HttpRequest, slug: str
+) -> HttpResponse | StreamingHttpResponse:
+    organisation, form, screenings = _filtered(request, slug)
+    if screenings is None:
+        return _export_page(request, organisation, form, status=400)
+    research = form.cleaned_data["research"]
+    export = streams.CsvExport.over(
+        streams.versions_used(screenings), research=research
+    )
+    export_record(
+        action="organisation.export_csv",
+        by=request.user,
+        target=organisation,
+        organisation=organisation,
+        details={
+            "rows": screenings.count(),
+            "columns": len(export.columns),
+            "research": research,
+            **form.filters().as_details(),
+        },
+    )
+    kind = "research" if research else "screenings"
+    name = f"{organisation.slug}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
+    rows = streams.screening_rows(screenings, export, research=research)
+    return _download(streams.csv_lines(rows), filename=name)
+
+
+@require_GET
+@login_required
+def export_organisation_dictionary(
+    request: HttpRequest, slug: str
+) -> HttpResponse | StreamingHttpResponse:
+    organisation, form, screenings = _filtered(request, slug)
+    if screenings is None:
+        return _export_page(request, organisation, form, status=400)
+    export = streams.CsvExport.over(
+        streams.versions_used(screenings), research=form.cleaned_data["research"]
+    )
+    name = f"{organisation.slug}-dictionary-{timezone.localdate():%Y-%m-%d}.csv"
+    return _download(
+        streams.csv_lines(csv_rows.dictionary_rows(export.columns)), filename=name
+    )

@@ -1,0 +1,635 @@
+"""Pages for respondents: a patient or a parent, reached by an invitation token.
+
+Patient and parent share one flow (STYLE.md §5): start → one section per page →
+review → submit → done. Every URL carries the opaque token, never a primary key, and
+every page works without JavaScript: answers are saved on each page POST, branching
+is re-evaluated on the server, and the scripts in ``static/js`` only add autosave and
+live show/hide on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django.contrib.auth import authenticate, get_user_model, login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from questionnaires import compiled_pages, flow, rate_limit, selectors
+from questionnaires.bank.loader import dump_condition
+from questionnaires.flow_forms import FamilyStartForm, KioskReturnForm, ResumeCodeForm
+from questionnaires.forms import QuestionnaireForm, questionnaire_form_class
+from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.reports.context import ReportData, build_context
+from questionnaires.services import invitations as invitation_services
+from questionnaires.services import screenings as services
+from questionnaires.views import reports
+
+LANGUAGES = ("en", "ja", "it")
+SECONDS_PER_ITEM = 12
+ACTIONS = ("next", "back", "save", "autosave")
+
+
+def respondent_language() -> str:
+    """The active language if the respondent pages have it, else English."""
+    lang = (translation.get_language() or "en").split("-")[0]
+    return lang if lang in LANGUAGES else "en"
+
+
+@dataclass
+class Context:
+    """What every respondent page knows: the link, its part and the saved state."""
+
+    token: str
+    invitation: Invitation
+    part: ScreeningPart
+    state: selectors.PartState
+    pages: tuple[flow.Page, ...]
+    lang: str
+
+    @property
+    def age(self) -> int:
+        return self.part.screening.age
+
+    @property
+    def is_kiosk(self) -> bool:
+        return self.invitation.kind == Invitation.Kind.KIOSK
+
+    @property
+    def is_self_check(self) -> bool:
+        return self.invitation.kind == Invitation.Kind.SELF_CHECK
+
+
+def _load(request: HttpRequest, token: str) -> Context:
+    invitation = selectors.invitation_get_by_token(token)
+    part = invitation.part
+    state = selectors.part_state(part)
+    return Context(
+        token=token,
+        invitation=invitation,
+        part=part,
+        state=state,
+        pages=flow.build_pages(state.definitions),
+        lang=respondent_language(),
+    )
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    # One page and one status for unknown, expired and revoked links alike, so a
+    # link reveals nothing about whether a screening exists behind it.
+    return render(request, "questionnaires/respond/link_invalid.html", status=404)
+
+
+def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
+    crisis = ctx.part.crisis_at is not None
+    organisation = ctx.part.screening.organisation
+    return {
+        "token": ctx.token,
+        "part": ctx.part,
+        "lang": ctx.lang,
+        "is_kiosk": ctx.is_kiosk,
+        "is_self_check": ctx.is_self_check,
+        "page_count": len(ctx.pages),
+        "crisis": crisis,
+        "crisis_contacts": (
+            selectors.crisis_contacts_for(organisation, ctx.lang) if crisis else ()
+        ),
+        "resume_code": _resume_code(request, ctx.part),
+        "minutes": _minutes(ctx),
+        **extra,
+    }
+
+
+def _minutes(ctx: Context) -> int:
+    items = sum(len(d.items) for d in ctx.state.definitions)
+    return max(1, round(items * SECONDS_PER_ITEM / 60))
+
+
+def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
+    codes: Mapping[str, str] = request.session.get("resume_codes", {})
+    return codes.get(str(part.pk), "") if codes else ""
+
+
+def _with_context(view: Any) -> Any:
+    """Resolve the token to a Context, or answer with the invalid-link page."""
+
+    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            ctx = _load(request, token)
+        except selectors.InvalidLink:
+            return _invalid_link(request)
+        return view(request, ctx, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@never_cache
+@require_GET
+@_with_context
+def start_questionnaire(request: HttpRequest, ctx: Context) -> HttpResponse:
+    if ctx.part.is_submitted:
+        return redirect("questionnaires:respond-done", token=ctx.token)
+    invitation_services.invitation_open(invitation=ctx.invitation)
+    resume_page = min(max(ctx.part.last_page, 1), len(ctx.pages) or 1)
+    return render(
+        request,
+        "questionnaires/respond/start.html",
+        _base(
+            request,
+            ctx,
+            started=ctx.part.status != ScreeningPart.Status.PENDING,
+            resume_page=resume_page,
+            audience=ctx.part.role,
+        ),
+    )
+
+
+def _page_form(
+    ctx: Context, page: flow.Page, data: Mapping[str, Any] | None
+) -> tuple[QuestionnaireForm, frozenset[str]]:
+    definition = page.instrument
+    saved = ctx.state.answers.get(definition.code, {})
+    form_class = questionnaire_form_class(
+        definition, lang=ctx.lang, section=_section_index(page, ctx.pages)
+    )
+    page_codes = {item.code for item in page.items}
+    others = {c: v for c, v in saved.items() if c not in page_codes}
+    form = form_class(
+        data,
+        initial={c: v for c, v in saved.items() if c in page_codes},
+        age=ctx.age,
+        context_answers=others,
+    )
+    current = dict(saved)
+    if data is not None:
+        current.update(_posted_values(form, page))
+    shown = flow.shown_items(definition, current, ctx.age)
+    form.helper = _helper(page, shown, ctx.lang)
+    return form, shown
+
+
+def _section_index(page: flow.Page, pages: tuple[flow.Page, ...]) -> int:
+    return sum(
+        1 for p in pages[: page.number - 1] if p.instrument.code == page.instrument.code
+    )
+
+
+def _posted_values(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]:
+    """The raw choices posted, good enough to decide what to show (not to save)."""
+    values: dict[str, Any] = {}
+    for item in page.items:
+        raw = form.data.get(form.add_prefix(item.code))
+        if raw in (None, ""):
+            values[item.code] = None
+            continue
+        try:
+            values[item.code] = int(raw) if item.options else raw
+        except (TypeError, ValueError):
+            values[item.code] = raw
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _helper(page: flow.Page, shown: frozenset[str], lang: str) -> FormHelper:
+    return _layout_helper(page, lambda code: "" if code in shown else "d-none")
+
+
+def _layout_helper(page: flow.Page, wrapper_class: Callable[[str], str]) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    fields = [
+        Field(item.code, wrapper_class=wrapper_class(item.code)) for item in page.items
+    ]
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def _branching_data(
+    ctx: Context, page: flow.Page, form: QuestionnaireForm
+) -> dict[str, Any]:
+    """What static/js/branching.js needs to re-evaluate ``show_if`` live."""
+    conditions = {
+        item.code: dump_condition(item.show_if)
+        for item in page.instrument.items
+        if item.show_if is not None
+    }
+    page_codes = [item.code for item in page.items]
+    return {
+        "prefix": form.prefix,
+        "age": ctx.age,
+        "page": page_codes,
+        "order": [item.code for item in page.instrument.items],
+        "saved": {
+            c: v
+            for c, v in ctx.state.answers.get(page.instrument.code, {}).items()
+            if c not in page_codes
+        },
+        "conditions": conditions,
+    }
+
+
+def _error_summary(form: QuestionnaireForm, page: flow.Page) -> list[dict[str, str]]:
+    """Errors in page order, each linked to its field's first input."""
+    entries = []
+    for item in page.items:
+        errors = form.errors.get(item.code)
+        if not errors:
+            continue
+        field_id = form[item.code].auto_id
+        anchor = f"{field_id}_0" if item.options else field_id
+        entries.append(
+            {
+                "anchor": anchor,
+                "label": str(form[item.code].label),
+                "message": str(errors[0]),
+            }
+        )
+    return entries
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_context
+def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse:
+    if ctx.part.is_submitted:
+        return redirect("questionnaires:respond-done", token=ctx.token)
+    if not 1 <= number <= len(ctx.pages):
+        raise Http404
+    page = ctx.pages[number - 1]
+    if request.method == "GET":
+        form, shown = _page_form(ctx, page, None)
+        # A published page is rendered once; only this respondent's answers and
+        # branching are filled in (questionnaires/compiled_pages.py).
+        form_html = compiled_pages.render_form(
+            form,
+            [item.code for item in page.items],
+            shown,
+            lambda wrapper_class: _layout_helper(page, wrapper_class),
+        )
+        return _render_page(request, ctx, page, form, errors=[], form_html=form_html)
+    action = request.POST.get("action", "next")
+    if action not in ACTIONS:
+        action = "next"
+    form, shown = _page_form(ctx, page, request.POST)
+    form.require_answers = action == "next"
+    valid = form.is_valid()
+    _one_error_per_question(form)
+    to_save = _answers_to_save(form, page, shown)
+    try:
+        services.answers_save(
+            part=ctx.part,
+            answers={page.instrument.code: to_save},
+            page=_resume_at(number, action, valid, len(ctx.pages)),
+            language=ctx.lang,
+            state=ctx.state,
+        )
+    except services.PartSubmitted:
+        return redirect("questionnaires:respond-done", token=ctx.token)
+    if action == "autosave":
+        return HttpResponse(status=204)
+    if action == "save":
+        return redirect("questionnaires:respond-saved", token=ctx.token)
+    if action == "back":
+        if number == 1:
+            return redirect("questionnaires:respond-start", token=ctx.token)
+        return redirect(
+            "questionnaires:respond-page", token=ctx.token, number=number - 1
+        )
+    if not valid:
+        # Reload the part so a crisis raised by this very save shows at once.
+        ctx.part.refresh_from_db(fields=["crisis_at"])
+        return _render_page(
+            request, ctx, page, form, errors=_error_summary(form, page), status=422
+        )
+    if number < len(ctx.pages):
+        return redirect(
+            "questionnaires:respond-page", token=ctx.token, number=number + 1
+        )
+    return redirect("questionnaires:respond-review", token=ctx.token)
+
+
+def _one_error_per_question(form: QuestionnaireForm) -> None:
+    """Show a question's first problem only.
+
+    A value out of range is also "unanswered" for a required question; saying both
+    ("must be 10 or less. Please answer this question.") confuses more than it helps.
+    """
+    for errors in form.errors.values():
+        del errors[1:]
+
+
+def _resume_at(number: int, action: str, valid: bool, count: int) -> int:
+    """The page a respondent who comes back should land on: where they were going."""
+    if action == "next" and valid:
+        return min(number + 1, count)
+    if action == "back":
+        return max(number - 1, 1)
+    return number
+
+
+def _answers_to_save(
+    form: QuestionnaireForm, page: flow.Page, shown: frozenset[str]
+) -> dict[str, Any]:
+    """Every field that validated: its value, or None to clear an emptied answer.
+
+    Fields with an error keep their saved answer; the page shows the error and the
+    respondent's input, so nothing typed is lost.
+    """
+    cleaned = getattr(form, "cleaned_data", {})
+    values: dict[str, Any] = {}
+    for item in page.items:
+        if item.code in form.errors or item.code not in cleaned:
+            continue
+        value = cleaned[item.code]
+        values[item.code] = None if value in (None, "") else value
+    return values
+
+
+def _render_page(
+    request: HttpRequest,
+    ctx: Context,
+    page: flow.Page,
+    form: QuestionnaireForm,
+    *,
+    errors: list[dict[str, str]],
+    status: int = 200,
+    form_html: str | None = None,
+) -> HttpResponse:
+    instructions = (
+        flow.text_in(page.instrument.instructions, ctx.lang)
+        if page.first_of_instrument and page.instrument.instructions
+        else ""
+    )
+    attribution = (
+        page.instrument.licence.attribution if page.first_of_instrument else ""
+    )
+    return render(
+        request,
+        "questionnaires/respond/page.html",
+        _base(
+            request,
+            ctx,
+            page=page,
+            form=form,
+            form_html=form_html,
+            heading=flow.text_in(page.heading, ctx.lang),
+            instructions=instructions,
+            attribution=attribution,
+            errors=errors,
+            branching=_branching_data(ctx, page, form),
+            progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
+        ),
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    page: int
+    question: str
+    answer: str
+    missing: bool
+
+
+def _answer_text(item: Any, value: Any, lang: str) -> str:
+    if item.options:
+        for option in item.options:
+            if option.value == value:
+                label = flow.text_in(option.label, lang)
+                if label:
+                    return label
+                return _yes_no(option.code) or option.code
+    return str(value)
+
+
+def _yes_no(code: str) -> str:
+    return {"yes": gettext("Yes"), "no": gettext("No")}.get(code, "")
+
+
+def _review_rows(ctx: Context) -> list[tuple[str, list[ReviewRow]]]:
+    groups: list[tuple[str, list[ReviewRow]]] = []
+    for page in ctx.pages:
+        definition = page.instrument
+        saved = ctx.state.answers.get(definition.code, {})
+        shown = flow.shown_items(definition, saved, ctx.age)
+        rows = []
+        for item in page.items:
+            if item.code not in shown:
+                continue
+            value = saved.get(item.code)
+            rows.append(
+                ReviewRow(
+                    page=page.number,
+                    question=flow.text_in(item.text, ctx.lang),
+                    answer="" if value is None else _answer_text(item, value, ctx.lang),
+                    missing=value is None and item.required,
+                )
+            )
+        if rows:
+            groups.append((flow.text_in(page.heading, ctx.lang), rows))
+    return groups
+
+
+@never_cache
+@require_GET
+@_with_context
+def review_answers(request: HttpRequest, ctx: Context) -> HttpResponse:
+    if ctx.part.is_submitted:
+        return redirect("questionnaires:respond-done", token=ctx.token)
+    groups = _review_rows(ctx)
+    missing = sum(1 for _, rows in groups for row in rows if row.missing)
+    return render(
+        request,
+        "questionnaires/respond/review.html",
+        _base(request, ctx, groups=groups, missing=missing),
+    )
+
+
+@require_POST
+@_with_context
+def submit_answers(request: HttpRequest, ctx: Context) -> HttpResponse:
+    services.part_submit(part=ctx.part)
+    return redirect("questionnaires:respond-done", token=ctx.token)
+
+
+@never_cache
+@require_GET
+@_with_context
+def saved_for_later(request: HttpRequest, ctx: Context) -> HttpResponse:
+    return render(request, "questionnaires/respond/saved.html", _base(request, ctx))
+
+
+@never_cache
+@require_GET
+@_with_context
+def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
+    if not ctx.part.is_submitted:
+        return redirect("questionnaires:respond-start", token=ctx.token)
+    if ctx.is_kiosk:
+        # Reveals nothing: no result, no name of a questionnaire, no way back in.
+        return render(request, "questionnaires/respond/hand_back.html")
+    summary = _family_summary(ctx) if ctx.is_self_check else None
+    return render(
+        request,
+        "questionnaires/respond/done.html",
+        _base(
+            request,
+            ctx,
+            summary=summary,
+            can_download=ctx.part.result is not None,
+            retention_days=invitation_services.retention_days(),
+        ),
+    )
+
+
+def _report_data(ctx: Context) -> ReportData:
+    """The respondent's own report: this part's answers only."""
+    return reports.report_data(
+        ctx.part.screening,
+        parts=[ctx.part],
+        snapshot=ctx.part.result or {},
+        lang=ctx.lang,
+    )
+
+
+def _family_summary(ctx: Context) -> dict[str, Any] | None:
+    if not ctx.part.result:
+        return None
+    data = _report_data(ctx)
+    return build_context(
+        data.snapshot,
+        data.instruments,
+        audience="family",
+        lang=ctx.lang,
+        meta=data.meta,
+    )
+
+
+@never_cache
+@require_GET
+@_with_context
+def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
+    if not ctx.part.is_submitted or ctx.is_kiosk or not ctx.part.result:
+        raise Http404
+    return reports.pdf_response(
+        data=_report_data(ctx),
+        audience="family",
+        lang=ctx.lang,
+        screening=ctx.part.screening,
+        by=None,
+        filename="hikiscreen-summary",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kiosk_return(request: HttpRequest) -> HttpResponse:
+    """Give the device back to the clinician: only their password opens it again."""
+    kiosk = request.session.get("kiosk")
+    user = (
+        get_user_model().objects.filter(pk=kiosk["user"], is_active=True).first()
+        if kiosk
+        else None
+    )
+    if kiosk is None or user is None:
+        return redirect("login")
+    form = KioskReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        authenticated = authenticate(
+            request,
+            username=user.get_username(),
+            password=form.cleaned_data["password"],
+        )
+        if authenticated is not None:
+            screening_pk = kiosk["screening"]
+            invitation_services.kiosk_invitations_revoke(
+                screening_pk=screening_pk, by=authenticated
+            )
+            login(request, authenticated)
+            return redirect("questionnaires:screening-detail", pk=screening_pk)
+        form.add_error("password", gettext("That password is not right."))
+    return render(
+        request,
+        "questionnaires/respond/kiosk_return.html",
+        {"form": form, "username": user.get_username()},
+    )
+
+
+# --- Family self-check without a clinician ------------------------------------------
+
+RESUME_ATTEMPTS = 10
+RESUME_WINDOW = 15 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def family_start(request: HttpRequest) -> HttpResponse:
+    """The public family self-check: what it is, what is kept, and a start button."""
+    form = FamilyStartForm(request.POST or None)
+    protocol = (
+        selectors.protocol_list(ScreeningPart.Role.INFORMANT)
+        .filter(is_default=True)
+        .first()
+    )
+    if request.method == "POST" and protocol is not None and form.is_valid():
+        started = invitation_services.family_check_start(
+            age=form.cleaned_data["age"],
+            language=respondent_language(),
+            protocol=protocol,
+        )
+        codes = dict(request.session.get("resume_codes", {}))
+        codes[str(started.part.pk)] = started.resume_code
+        request.session["resume_codes"] = codes
+        return redirect("questionnaires:respond-start", token=started.token)
+    return render(
+        request,
+        "questionnaires/respond/family_start.html",
+        {
+            "form": form,
+            "available": protocol is not None,
+            "retention_days": invitation_services.retention_days(),
+            "resume_form": ResumeCodeForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_resume(request: HttpRequest) -> HttpResponse:
+    """Continue an anonymous check from its resume code (attempts are limited)."""
+    form = ResumeCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not rate_limit.allow(
+            "family-resume", request, limit=RESUME_ATTEMPTS, window=RESUME_WINDOW
+        ):
+            form.add_error(
+                "code", gettext("Too many attempts. Please wait a few minutes.")
+            )
+            status = 429
+        else:
+            token = invitation_services.family_check_resume(
+                code=form.cleaned_data["code"]
+            )
+            if token is not None:
+                return redirect("questionnaires:respond-start", token=token)
+            form.add_error(
+                "code",
+                gettext(
+                    "No check was found with this code. It may be mistyped, or the "
+                    "check may have been deleted after its storage period."
+                ),
+            )
+    return render(
+        request,
+        "questionnaires/respond/family_resume.html",
+        {"form": form},
+        status=status,
+    )

@@ -1,0 +1,191 @@
+"""The question-bank admin: frozen versions, preview, trial scoring, import, export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from questionnaires.bank import convert
+from questionnaires.models import Instrument, InstrumentVersion
+from tests.bank.factories import demo_document, demo_version
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _change_url(version: InstrumentVersion) -> str:
+    return reverse("admin:questionnaires_instrumentversion_change", args=[version.pk])
+
+
+def test_a_published_version_change_page_is_read_only(admin_user: User) -> None:
+    version = demo_version()
+
+    response = _client(admin_user).get(_change_url(version))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="_save"' not in html
+    assert 'name="changelog"' not in html
+    assert "Edit: copy as a new draft" in html
+
+
+def test_posting_to_a_published_version_changes_nothing(admin_user: User) -> None:
+    version = demo_version()
+
+    response = _client(admin_user).post(
+        _change_url(version), {"changelog": "sneaky", "items-TOTAL_FORMS": "0"}
+    )
+
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.changelog == "First."
+
+
+def test_a_draft_change_page_is_editable(admin_user: User) -> None:
+    draft = demo_version(publish=False)
+
+    html = _client(admin_user).get(_change_url(draft)).content.decode()
+
+    assert 'name="changelog"' in html
+    assert 'name="items-0-text_en"' in html
+
+
+def test_publish_button_shows_every_problem_as_a_message(admin_user: User) -> None:
+    draft = demo_version(publish=False)
+    draft.scoring["bands"][1]["min"] = 4
+    draft.save()
+
+    response = _client(admin_user).post(
+        reverse("admin:bank-publish", args=[draft.pk]), follow=True
+    )
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert "scoring.bands[1].min: gap: 3-3 is in no band" in shown
+    draft.refresh_from_db()
+    assert draft.status == InstrumentVersion.Status.DRAFT
+
+
+def test_copy_button_makes_an_editable_draft(admin_user: User) -> None:
+    version = demo_version()
+
+    response = _client(admin_user).post(reverse("admin:bank-copy", args=[version.pk]))
+
+    draft = InstrumentVersion.objects.get(number=2)
+    assert response.url == _change_url(draft)  # type: ignore[attr-defined]
+    assert draft.status == InstrumentVersion.Status.DRAFT
+
+
+@pytest.mark.parametrize("name", ["admin:bank-preview", "admin:bank-try"])
+def test_preview_and_try_pages_render_for_an_admin(admin_user: User, name: str) -> None:
+    draft = demo_version(publish=False)
+
+    response = _client(admin_user).get(reverse(name, args=[draft.pk]), {"lang": "ja"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "部屋にいる。" in html
+    assert "I avoid people." in html
+
+
+@pytest.mark.parametrize("name", ["admin:bank-preview", "admin:bank-try"])
+def test_preview_and_try_pages_are_refused_to_a_clinician(
+    clinician: User, name: str
+) -> None:
+    draft = demo_version(publish=False)
+
+    response = _client(clinician).get(reverse(name, args=[draft.pk]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))  # type: ignore[attr-defined]
+
+
+def test_trying_the_scoring_shows_totals_bands_and_flags(admin_user: User) -> None:
+    draft = demo_version(publish=False)
+
+    response = _client(admin_user).post(
+        reverse("admin:bank-try", args=[draft.pk]),
+        {"age": "19", "demo-demo_1": "3", "demo-demo_2": "2", "demo-demo_3": "0"},
+    )
+
+    assert response.status_code == 200
+    result = response.context["instrument_result"]
+    assert (result["total"], result["band"], result["complete"]) == (5, "high", True)
+    assert [f["code"] for f in response.context["result"]["flags"]] == [
+        "social_anxiety"
+    ]
+    assert "social_anxiety" in response.content.decode()
+
+
+def test_export_downloads_the_version_as_json(admin_user: User) -> None:
+    version = demo_version()
+
+    response = _client(admin_user).get(reverse("admin:bank-export", args=[version.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="demo-v1.json"'
+    assert json.loads(response.content) == convert.version_document(version)
+
+
+def test_import_view_lists_every_problem_and_changes_nothing(admin_user: User) -> None:
+    document = demo_document()
+    document["scoring"]["bands"][1]["min"] = 4
+    document["items"][2]["show_if"] = {"ref": "item:demo_6", "op": "eq", "value": 1}
+    upload = SimpleUploadedFile("demo-v1.json", json.dumps(document).encode())
+
+    response = _client(admin_user).post(
+        reverse("admin:bank-import"), {"file": upload, "publish": "on"}
+    )
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert "items[2].show_if.ref: demo_6 is not an earlier item" in shown
+    assert "scoring.bands[1].min: gap: 3-3 is in no band" in shown
+    assert not Instrument.objects.exists()
+
+
+def test_import_view_imports_and_publishes(admin_user: User) -> None:
+    upload = SimpleUploadedFile("demo-v1.json", json.dumps(demo_document()).encode())
+
+    _client(admin_user).post(
+        reverse("admin:bank-import"), {"file": upload, "publish": "on"}
+    )
+
+    version = InstrumentVersion.objects.get(instrument__code="demo")
+    assert version.status == InstrumentVersion.Status.PUBLISHED
+
+
+def test_licensed_items_show_the_placeholder_until_text_is_entered(
+    admin_user: User,
+) -> None:
+    document = demo_document(
+        licence={"text_may_ship": False, "note": "", "attribution": ""}
+    )
+    for item in document["items"]:
+        item["text"] = {}
+    version = demo_version(**document)
+    client = _client(admin_user)
+
+    html = client.get(_change_url(version)).content.decode()
+    assert "Item text to be entered under licence" in html
+
+    response = client.get(reverse("admin:bank-text", args=[version.pk]))
+    assert response.status_code == 200
+    assert 'name="item-demo_1-en"' in response.content.decode()
+
+
+def test_bank_pages_in_the_admin_index_and_lists(admin_user: User) -> None:
+    demo_version()
+    client = _client(admin_user)
+
+    for name in ("instrument", "instrumentversion", "protocol"):
+        response = client.get(reverse(f"admin:questionnaires_{name}_changelist"))
+        assert response.status_code == 200

@@ -1,0 +1,51 @@
+"""The benchmark command reports its figures; no test here asserts a time."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from questionnaires import benchmarks
+from questionnaires.scoring import score
+
+
+def test_full_screening_is_valid_and_covers_every_bundled_instrument() -> None:
+    definitions = benchmarks.bundled_definitions()
+    answers = benchmarks.full_screening(definitions)
+    result = score(definitions, answers, age=19)
+    assert set(result.as_json()["instruments"]) == set(definitions)
+    assert all(
+        instrument["complete"]
+        for instrument in result.as_json()["instruments"].values()
+    )
+
+
+@pytest.mark.django_db
+def test_benchmark_prints_and_writes_the_figures(tmp_path: Path) -> None:
+    out = StringIO()
+    target = tmp_path / "bench.json"
+    call_command(
+        "benchmark",
+        "--repeat",
+        "5",
+        "--pdf-repeat",
+        "1",
+        "--page-repeat",
+        "1",
+        "--json",
+        str(target),
+        stdout=out,
+    )
+    figures = json.loads(target.read_text())
+    for key in ("score_ms", "pdf_ms", "pdf_layout_ms", "pdf_ratio", "pdf_cached_ms"):
+        assert figures[key] > 0, key
+    assert figures["pdf_bytes_ja"] > figures["pdf_bytes_en"] > 0
+    assert figures["score_instruments"] == len(benchmarks.bundled_definitions())
+    assert "score_ms" in out.getvalue()
+    assert set(figures["queries_per_page"]) == {"get", "post"}
+    for key in ("page_get_ms", "page_get_ceiling_ms", "page_post_ms", "page_get_ratio"):
+        assert figures[key] > 0, key

@@ -1,0 +1,82 @@
+"""manage.py load_instruments: every bundled instrument and protocol, idempotently."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from questionnaires.bank import loader
+from questionnaires.models import (
+    InstrumentVersion,
+    Item,
+    ItemOption,
+    Protocol,
+    ProtocolEntry,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_instruments", stdout=out)
+    return out.getvalue()
+
+
+def _rows() -> list[tuple[object, ...]]:
+    return [
+        tuple(model.objects.order_by("pk").values_list())
+        for model in (InstrumentVersion, Item, ItemOption, Protocol, ProtocolEntry)
+    ]
+
+
+def test_loads_every_bundled_version_as_published() -> None:
+    output = _load()
+
+    bundled = loader.load_bundled()
+    versions = InstrumentVersion.objects.select_related("instrument")
+    assert {(v.instrument.code, v.number) for v in versions} == {
+        (d.code, d.version) for d in bundled
+    }
+    assert all(v.status == InstrumentVersion.Status.PUBLISHED for v in versions)
+    assert "phq9 v1: loaded and published" in output
+
+
+def test_second_run_changes_nothing_and_says_so() -> None:
+    _load()
+    before = _rows()
+
+    output = _load()
+
+    assert _rows() == before
+    assert "Nothing changed" in output
+    assert "loaded and published" not in output
+
+
+def test_protocols_are_published_or_left_as_draft_with_the_reason() -> None:
+    output = _load()
+
+    brief = Protocol.objects.get(code="self_report_brief")
+    screen = Protocol.objects.get(code="self_report_screen")
+    assert brief.status == Protocol.Status.PUBLISHED
+    assert screen.status == Protocol.Status.DRAFT
+    assert (
+        "protocol self_report_screen left as draft: hq25 v1: item text to be "
+        "entered under licence" in output
+    )
+
+
+def test_a_bundled_file_differing_from_the_loaded_version_is_refused() -> None:
+    _load()
+    version = InstrumentVersion.objects.get(instrument__code="gad7", number=1)
+    document = dict(version.document or {}, changelog="Loaded from an older file.")
+    InstrumentVersion.objects.filter(pk=version.pk)._update_unguarded(document=document)
+
+    with pytest.raises(CommandError) as caught:
+        _load()
+
+    assert "gad7 v1" in str(caught.value)
+    assert "already loaded with different content" in str(caught.value)
+    assert "new version number" in str(caught.value)

@@ -1,0 +1,54 @@
+"""Small helpers shared by tests that run the project in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides: str | None) -> dict[str, str]:
+    """A production-like environment: DEBUG off, secrets set, no test overrides."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SECURE_SSL_REDIRECT",
+            "REQUIRE_STAFF_2FA",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "hikiscreen.settings",
+            "SECRET_KEY": "k3y-" + "x7Qp9Lm2Vr5Ts8Wn4Yb6Hc1Jd0Fg3Ke" * 2,
+            "ALLOWED_HOSTS": "hikiscreen.example.org",
+        }
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run `manage.py` with the given environment and capture its output."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

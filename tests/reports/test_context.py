@@ -1,0 +1,307 @@
+"""The report context is pure: every word and number a PDF shows, without rendering."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from questionnaires.reports import catalogue
+from questionnaires.reports.context import (
+    CHART_WIDTH,
+    ReportMeta,
+    build_context,
+    chart,
+    format_date,
+)
+from questionnaires.reports.crisis import DEFAULT_CONTACTS, Contact, crisis_contacts
+from questionnaires.scoring import wording
+from tests.reports.conftest import AUDIENCES, CASES, LANGS, example
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a context (dicts, lists, tuples), recursively."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from strings(item)
+
+
+def context(case: str, audience: str, lang: str) -> dict[str, Any]:
+    data = example(case, lang)
+    return build_context(
+        data.snapshot, data.instruments, audience=audience, lang=lang, meta=data.meta
+    )
+
+
+META: ReportMeta = {
+    "organisation": "Clinic",
+    "patient_code": "X-1",
+    "report_date": "2025-01-31",
+    "respondents": [],
+}
+
+
+def test_every_catalogue_string_exists_in_every_language_with_same_placeholders():
+    by_key: dict[str, dict[str, str]] = {}
+    for key, lang, text in catalogue.all_texts():
+        assert text.strip(), (key, lang)
+        by_key.setdefault(key, {})[lang] = by_key.get(key, {}).get(lang, "") + text
+    for key, texts in by_key.items():
+        assert set(texts) == set(LANGS), key
+        fields = {
+            lang: {f for _, f, _, _ in string.Formatter().parse(t) if f}
+            for lang, t in texts.items()
+        }
+        assert fields["ja"] == fields["en"] == fields["it"], key
+
+
+def test_report_strings_and_crisis_contacts_use_no_forbidden_wording():
+    texts = [text for _, _, text in catalogue.all_texts()]
+    texts += [
+        str(v)
+        for contacts in DEFAULT_CONTACTS.values()
+        for c in contacts
+        for v in c.values()
+    ]
+    assert [t for t in texts if wording.find_forbidden(t)] == []
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_context_has_no_forbidden_wording(case, lang, audience):
+    found = [
+        s for s in strings(context(case, audience, lang)) if wording.find_forbidden(s)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_clinician_context_has_every_section(case, lang):
+    ctx = context(case, "clinician", lang)
+    for key in (
+        "respondents",
+        "outcome",
+        "flags",
+        "criteria",
+        "scores",
+        "comparison",
+        "how_to_read",
+        "references",
+        "not_a_diagnosis",
+        "engine_text",
+    ):
+        assert key in ctx, key
+    assert [row["name"] for row in ctx["criteria"]] == [
+        "duration",
+        "going_out",
+        "impairment_or_distress",
+        "onset_before_30",
+    ]
+    assert ctx["not_a_diagnosis"] == wording.phrase("not_a_diagnosis", lang)
+    assert ctx["lang"] == lang
+    assert "T-" in ctx["doc_title"]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_family_context_has_every_section(case, lang):
+    ctx = context(case, "family", lang)
+    for key in ("told", "meaning", "why", "how", "contacts", "not_a_diagnosis"):
+        assert ctx[key], key
+    assert ctx["contacts"] == crisis_contacts(lang)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_urgent_box_exactly_when_an_urgent_flag_is_raised(case, audience):
+    data = example(case)
+    urgent = [f["code"] for f in data.snapshot["flags"] if f["severity"] == "urgent"]
+    ctx = context(case, audience, "en")
+    assert ctx["has_urgent"] is bool(urgent)
+    if audience == "clinician":
+        assert [item["code"] for item in ctx["urgent"]] == urgent
+        assert all(f["severity"] != "urgent" for f in ctx["flags"])
+
+
+def test_examples_cover_the_four_cases():
+    assert example("positive").snapshot["outcome"]["category"] == "screen_positive"
+    assert example("at_risk").snapshot["outcome"]["category"] == "at_risk"
+    assert example("negative").snapshot["outcome"]["category"] == "screen_negative"
+    flags = example("urgent").snapshot["flags"]
+    assert flags[0]["code"] == "suicide_risk"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_suicide_risk_tells_the_clinician_the_asq_pathway(lang):
+    ctx = context("urgent", "clinician", lang)
+    assert ctx["urgent"][0]["code"] == "suicide_risk"
+    assert ctx["urgent"][0]["action"] == wording.suicide_text(
+        "clinician", lang, asq_band="positive"
+    )
+
+
+def test_acute_positive_asks_for_a_full_evaluation_before_leaving():
+    data = example("urgent")
+    snapshot = {
+        **data.snapshot,
+        "instruments": {
+            **data.snapshot["instruments"],
+            "asq": {**data.snapshot["instruments"]["asq"], "band": "acute_positive"},
+        },
+    }
+    ctx = build_context(
+        snapshot, data.instruments, audience="clinician", lang="en", meta=data.meta
+    )
+    assert ctx["urgent"][0]["action"] == wording.suicide_text(
+        "clinician", "en", asq_band="acute_positive"
+    )
+    asq = next(s for s in ctx["scores"] if s["code"] == "asq")
+    assert asq["band_label"] == "Acute positive"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_score_numbers_equal_the_snapshot(case):
+    data = example(case)
+    scores = {s["code"]: s for s in context(case, "clinician", "en")["scores"]}
+    for code, result in data.snapshot["instruments"].items():
+        if result["total"] is None:
+            assert code not in scores or not scores[code]["complete"]
+            continue
+        assert scores[code]["total"] == str(result["total"])
+        assert scores[code]["score_text"].startswith(f"{result['total']} of ")
+
+
+def test_phq9_cutoff_follows_age():
+    adult = {s["code"]: s for s in context("positive", "clinician", "en")["scores"]}
+    teen = {s["code"]: s for s in context("urgent", "clinician", "en")["scores"]}
+    assert adult["phq9"]["cutoffs"] == ["cut-off 10"]
+    assert teen["phq9"]["cutoffs"] == ["cut-off 11"]
+    assert adult["hq25"]["cutoffs"] == ["cut-off 42"]
+
+
+def test_chart_places_marker_bands_and_cutoffs_on_a_linear_scale():
+    bands = [{"min": 0, "max": 4}, {"min": 5, "max": 9}, {"min": 10, "max": 27}]
+    geometry = chart(27, 0, 27, bands, [10])
+    assert geometry["marker"] == CHART_WIDTH - 1.5
+    assert [s["x"] for s in geometry["segments"]] == [
+        0,
+        round(5 / 27 * 300, 2),
+        round(10 / 27 * 300, 2),
+    ]
+    assert geometry["segments"][-1]["shade"] == "current"
+    assert geometry["cutoffs"] == [{"x": round(10 / 27 * 300, 2), "label": "10"}]
+    assert chart(None, 0, 27, bands, [])["marker"] is None
+
+
+def test_comparison_lists_disagreements_or_says_why_there_are_none():
+    differ = context("at_risk", "clinician", "en")["comparison"]
+    assert differ["state"] == "differ"
+    assert differ["rows"][0]["self"] == "under 3 months"
+    assert differ["rows"][0]["family"] == "3 to under 6 months"
+    assert context("urgent", "clinician", "en")["comparison"]["state"] == "agree"
+    assert context("negative", "clinician", "en")["comparison"]["state"] == "single"
+
+
+def test_family_summary_does_not_reveal_the_young_persons_own_flags():
+    """PHQ-9 and GAD-7 are self-report: the parent's summary does not name them."""
+    ctx = context("urgent", "family", "en")
+    assert "low mood" not in ctx["also"]
+    assert "a lot of worry" not in ctx["also"]
+    assert "talk of death, suicide or self-harm" in ctx["also"]
+
+
+def test_family_summary_uses_the_familys_numbers():
+    told = {
+        row["label"]: row["value"] for row in context("at_risk", "family", "en")["told"]
+    }
+    assert told["Staying mostly at home"] == "about 4 months"
+    assert told["Going out"] == "2 days a week"
+
+
+def test_a_bare_design_md_snapshot_renders():
+    """Only the DESIGN.md §3 keys: older or foreign snapshots still make a report."""
+    snapshot = {
+        "engine_version": "0.9",
+        "age": 20,
+        "instruments": {
+            "gad7": {"total": None, "subscales": {}, "band": None, "complete": False}
+        },
+        "criteria": {
+            "duration": "unknown",
+            "going_out": "unknown",
+            "impairment_or_distress": None,
+            "onset_before_30": None,
+        },
+        "disagreements": [],
+        "flags": [],
+        "outcome": {
+            "category": "incomplete",
+            "recommendation": "",
+            "missing": ["months_withdrawn", "days_out_per_week"],
+        },
+    }
+    instruments = {"gad7": dict(example("positive").instruments["gad7"])}
+    for audience in AUDIENCES:
+        for lang in LANGS:
+            ctx = build_context(
+                snapshot, instruments, audience=audience, lang=lang, meta=META
+            )
+            assert not ctx["has_urgent"]
+            assert [s for s in strings(ctx) if wording.find_forbidden(s)] == []
+    family = build_context(
+        snapshot, instruments, audience="family", lang="en", meta=META
+    )
+    assert "how many months" in family["meaning"]
+
+
+def test_family_summary_says_less_than_a_month_not_zero_months():
+    told = context("negative", "family", "en")["told"]
+    assert told[0]["value"] == "less than a month"
+
+
+def test_dates_are_written_the_readers_way():
+    assert format_date("2025-01-31", "en") == "31 January 2025"
+    assert format_date("2025-01-31", "it") == "31 gennaio 2025"
+    assert format_date("2025-01-31", "ja") == "2025年1月31日"
+
+
+@pytest.mark.parametrize(
+    ("audience", "lang", "problem"),
+    [("family", "fr", "language"), ("patient", "en", "audience")],
+)
+def test_unknown_language_or_audience_is_refused(audience, lang, problem):
+    data = example("positive")
+    with pytest.raises(ValueError, match=problem):
+        build_context(
+            data.snapshot,
+            data.instruments,
+            audience=audience,
+            lang=lang,
+            meta=data.meta,
+        )
+
+
+def test_organisation_contacts_override_the_default():
+    own: dict[str, list[Contact]] = {
+        "en": [{"name": "Clinic duty line", "phone": "0100", "hours": "9-17"}]
+    }
+    assert crisis_contacts("en", own)[0]["name"] == "Clinic duty line"
+    assert crisis_contacts("ja", own) == DEFAULT_CONTACTS["ja"]
+
+
+def test_context_module_imports_no_weasyprint_or_orm():
+    import questionnaires.reports.context as module
+
+    source = Path(str(module.__file__)).read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import) (django|weasyprint)", source, re.M)

@@ -1,0 +1,222 @@
+"""The PDFs themselves, read back with poppler's pdftotext and pdfinfo."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+import zlib
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import CommandError, call_command
+
+from questionnaires.reports import catalogue, pdf
+from questionnaires.reports.crisis import crisis_contacts
+from questionnaires.scoring import wording
+from tests.reports.conftest import AUDIENCES, CASES, EXAMPLES, LANGS, example
+
+
+@cache
+def rendered(case: str, audience: str, lang: str) -> bytes:
+    return pdf.render_report(example(case, lang), audience=audience, lang=lang)
+
+
+def poppler(tool: str, content: bytes, *args: str) -> str:
+    """Run a poppler-utils tool on ``content`` and return what it prints."""
+    path = shutil.which(tool)
+    assert path, f"{tool} (poppler-utils) is not installed"
+    return subprocess.run(
+        [path, *args, "-", "-"] if tool == "pdftotext" else [path, *args, "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+@cache
+def text(case: str, audience: str, lang: str) -> str:
+    """The PDF's text with line breaks undone (no spaces at all for Japanese)."""
+    raw = poppler("pdftotext", rendered(case, audience, lang), "-enc", "UTF-8")
+    joiner = "" if lang == "ja" else " "
+    return re.sub(r"\s+", joiner, raw).strip()
+
+
+def squash(value: str, lang: str) -> str:
+    return re.sub(r"\s+", "" if lang == "ja" else " ", value)
+
+
+def info(content: bytes) -> dict[str, str]:
+    lines = poppler("pdfinfo", content).splitlines()
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+def objects(content: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated."""
+    inflated = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompress(match.group(1)))
+    return b"\n".join(inflated)
+
+
+ALL = [(c, a, lang) for c in CASES for a in AUDIENCES for lang in LANGS]
+
+
+@pytest.mark.parametrize(("case", "audience", "lang"), ALL)
+def test_pdf_has_no_forbidden_wording_and_says_it_is_not_a_diagnosis(
+    case, audience, lang
+):
+    content = text(case, audience, lang)
+    assert wording.find_forbidden(content) == []
+    assert squash(wording.phrase("not_a_diagnosis", lang), lang) in content
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
+def test_clinician_report_has_every_section(case, lang):
+    content = text(case, "clinician", lang)
+    for key in (
+        "title.clinician",
+        "patient_code",
+        "respondents",
+        "engine",
+        "h.outcome",
+        "next_step",
+        "h.flags",
+        "h.criteria",
+        "h.scores",
+        "h.compare",
+        "h.how_to_read",
+        "h.instruments",
+    ):
+        assert squash(catalogue.text(key, lang), lang) in content, key
+    assert f"T-{case.upper()}" in content
+    category = example(case).snapshot["outcome"]["category"]
+    assert squash(catalogue.text(f"category.{category}", lang), lang) in content
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
+def test_family_summary_has_every_section(case, lang):
+    content = text(case, "family", lang)
+    for key in ("title.family", "fam.h.meaning", "fam.h.why", "fam.h.how"):
+        assert squash(catalogue.text(key, lang), lang) in content, key
+    phones = [c["phone"] for c in crisis_contacts(lang)]
+    assert all(squash(phone, lang) in content for phone in phones)
+
+
+@pytest.mark.parametrize(("case", "audience", "lang"), ALL)
+def test_urgent_box_is_in_the_pdf_exactly_when_the_flag_is(case, audience, lang):
+    flags = example(case).snapshot["flags"]
+    urgent = any(f["severity"] == "urgent" for f in flags)
+    key = "urgent.title" if audience == "clinician" else "fam.urgent.title"
+    heading = squash(catalogue.text(key, lang), lang)
+    content = text(case, audience, lang)
+    assert (heading in content) is urgent
+    if urgent:
+        # First on page 1: nothing but the box's heading comes before it.
+        assert content.startswith(heading)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_numbers_in_the_pdf_equal_the_scoring_result(case):
+    content = text(case, "clinician", "en")
+    data = example(case)
+    for code, result in data.snapshot["instruments"].items():
+        meta = data.instruments[code]
+        if result["total"] is not None and meta["range"] is not None:
+            maximum = int(meta["range"][1])
+            assert f"{meta['short_name']} v1" in content
+            assert f"{result['total']} of {maximum}" in content, code
+
+
+def test_criteria_evidence_answers_are_in_the_pdf():
+    content = text("positive", "clinician", "en")
+    assert "Withdrawal (self): months_withdrawn = 14" in content
+    assert "Withdrawal (family): rarely_leaves_room = 1" in content
+
+
+@pytest.mark.parametrize(
+    ("audience", "lang"), [(a, lang) for a in AUDIENCES for lang in LANGS]
+)
+def test_pdf_is_tagged_with_title_and_language(audience, lang):
+    content = rendered("urgent", audience, lang)
+    details = info(content)
+    assert details["Tagged"] == "yes"
+    assert details["Title"].startswith(catalogue.text(f"title.{audience}", lang))
+    assert re.search(rb"/Lang\s*\(" + lang.encode() + rb"\)", objects(content))
+    assert b"pdfuaid" in objects(content)  # PDF/UA identification (XMP metadata)
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
+def test_page_counts(case, lang):
+    assert 2 <= int(info(rendered(case, "clinician", lang))["Pages"]) <= 3
+    assert 1 <= int(info(rendered(case, "family", lang))["Pages"]) <= 2
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_japanese_pdf_is_under_300_kb_with_japanese_fonts(audience):
+    content = rendered("positive", audience, "ja")
+    assert len(content) < 300 * 1024
+    fonts = poppler("pdffonts", content)
+    assert "NotoSansCJKJP" in fonts.replace("-", "")
+
+
+def test_missing_font_is_a_clear_error_before_rendering(monkeypatch):
+    monkeypatch.setattr(pdf, "_installed_families", lambda: frozenset({"Noto Sans"}))
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: pytest.fail("rendered"))
+    with pytest.raises(pdf.MissingFontError, match="fonts-noto-cjk"):
+        pdf.render_report(example("positive", "ja"), audience="family", lang="ja")
+
+
+def test_fetcher_serves_static_files_from_disk_and_refuses_everything_else():
+    fetcher = pdf.StaticFilesFetcher()
+    response = fetcher.fetch(pdf.BASE_URL + "static/css/report.css")
+    assert b"@page" in response.read()
+    for url in (
+        "https://example.org/static/css/report.css",
+        "file:///etc/passwd",
+        "data:text/plain,hello",
+        pdf.BASE_URL + "static/../../settings.py",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_unchanged_report_is_served_from_the_cache(monkeypatch):
+    store = LocMemCache("reports-test", {})
+    data = example("negative")
+    first = pdf.render_report_cached(data, audience="family", lang="en", cache=store)
+    monkeypatch.setattr(pdf, "render_report", lambda *a, **k: pytest.fail("again"))
+    again = pdf.render_report_cached(data, audience="family", lang="en", cache=store)
+    assert again == first
+    assert pdf.cache_key(data, audience="family", lang="en") != pdf.cache_key(
+        data, audience="family", lang="it"
+    )
+
+
+def test_render_report_command_writes_the_pdf(tmp_path: Path):
+    out = tmp_path / "report.pdf"
+    call_command(
+        "render_report",
+        str(EXAMPLES / "urgent.json"),
+        audience="clinician",
+        lang="it",
+        out=str(out),
+    )
+    assert out.read_bytes().startswith(b"%PDF")
+    assert info(out.read_bytes())["Title"].startswith("Riepilogo dello screening")
+
+
+def test_render_report_command_refuses_bad_input_with_the_engines_message(
+    tmp_path: Path,
+):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"age": 7, "answers": {"phq9": {"phq9_1": 9}}}', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"age.*phq9_1"):
+        call_command(
+            "render_report", str(bad), audience="family", out=str(tmp_path / "x.pdf")
+        )
+    assert not (tmp_path / "x.pdf").exists()

@@ -1,0 +1,68 @@
+"""Database queries per questionnaire page do not grow with the number of items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from questionnaires.models import Patient
+from questionnaires.services import invitations
+from tests.factories import load_synthetic_protocol, start_screening
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Client, clinician: User, patient: Patient, items: int) -> Any:
+    protocol = load_synthetic_protocol(f"synth{items}", items=items)
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocol, "link")]
+    )
+    token = invitations.invitation_create(
+        part=screening.parts.get(), by=clinician
+    ).token
+    page = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 1})
+    answers = {f"synth{items}-synth{items}_{n}": "1" for n in range(1, items + 1)}
+    client.get(page)  # warm the per-process definition cache
+    with CaptureQueriesContext(connection) as get:
+        assert client.get(page).status_code == 200
+    with CaptureQueriesContext(connection) as post:
+        assert client.post(page, answers).status_code == 302
+    with CaptureQueriesContext(connection) as again:
+        assert client.post(page, answers).status_code == 302
+    return len(get), len(post), len(again)
+
+
+def test_queries_per_page_are_the_same_for_3_and_60_items(
+    client: Client, clinician: User, patient: Patient
+) -> None:
+    small = _queries(client, clinician, patient, 3)
+    large = _queries(client, clinician, patient, 60)
+    assert small == large
+    get, post, _ = large
+    assert get <= 6
+    assert post <= 12
+
+
+def test_page_stays_within_a_fixed_query_budget(
+    client: Client,
+    clinician: User,
+    patient: Patient,
+    django_assert_max_num_queries: Any,
+) -> None:
+    protocol = load_synthetic_protocol("synth40", items=40, per_section=10)
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocol, "link")]
+    )
+    token = invitations.invitation_create(
+        part=screening.parts.get(), by=clinician
+    ).token
+    page = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 2})
+    client.get(page)
+    with django_assert_max_num_queries(6):
+        client.get(page)
