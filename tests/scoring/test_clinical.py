@@ -81,8 +81,9 @@ def test_onset_before_30_boundary(age: int | None, before: bool | None) -> None:
 def test_impairment_or_distress_from_self_report(
     changes: dict[str, int | None], expected: bool | None
 ) -> None:
-    merged: dict[str, int | None] = {**WITHDRAWN, "impair_school_work": 0, "impair_home": 0}
-    merged |= {"impair_relationships": 0, "distressed": 0} | changes
+    merged: dict[str, int | None] = {**WITHDRAWN, "impair_school_work": 0}
+    merged |= {"impair_home": 0, "impair_relationships": 0, "distressed": 0}
+    merged |= changes
     answers = {k: v for k, v in merged.items() if v is not None}
     result = run({"withdrawal": answers})
     assert result.criteria.impairment_or_distress is expected
