@@ -341,7 +341,18 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "専門家に相談することが次のステップである理由",
         "Perché il passo successivo è una valutazione da un professionista",
     ),
+    # A negative screen recommends no assessment, so its headings do not either.
+    "fam.h.why_negative": (
+        "If you are still worried",
+        "心配が続くときは",
+        "Se è ancora preoccupato/a",
+    ),
     "fam.h.how": ("How to ask for one", "相談のしかた", "Come chiederla"),
+    "fam.h.how_negative": (
+        "How to ask for help",
+        "相談のしかた",
+        "Come chiedere aiuto",
+    ),
     "fam.h.danger": (
         "If there is danger now",
         "危険があるときは",

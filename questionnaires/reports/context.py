@@ -36,7 +36,8 @@ from questionnaires.scoring.rules import score_range
 
 AUDIENCES = ("clinician", "family")
 LANGUAGES = catalogue.LANGUAGES
-CRITERIA = ("duration", "going_out", "impairment_or_distress", "onset_before_30")
+#: In the order of their letters (a)-(c) in Kato, Kanba & Teo 2020, onset last.
+CRITERIA = ("going_out", "duration", "impairment_or_distress", "onset_before_30")
 #: Instruments whose answers describe the withdrawal itself (INSTRUMENTS.md §3).
 _SELF_MODULE = "withdrawal"
 _FAMILY_MODULE = "withdrawal_family"
@@ -574,6 +575,7 @@ def _family(
     def t(key: str, **values: object) -> str:
         return catalogue.text(key, lang, **values)
 
+    negative = category == "screen_negative"
     flags = snapshot.get("flags", [])
     other = [f for f in flags if f["code"] not in ("suicide_risk", "family_safety")]
     meaning = (
@@ -598,7 +600,9 @@ def _family(
         "meaning_other": t("fam.meaning.other")
         if other and category in ("screen_positive", "at_risk")
         else "",
-        "why": t("fam.why.negative") if category == "screen_negative" else t("fam.why"),
+        "why": t("fam.why.negative") if negative else t("fam.why"),
+        "why_heading": t("fam.h.why_negative") if negative else t("fam.h.why"),
+        "how_heading": t("fam.h.how_negative") if negative else t("fam.h.how"),
         "how": catalogue.lines("fam.how", lang),
     }
 

@@ -102,12 +102,14 @@ def test_clinician_context_has_every_section(case, lang):
         "engine_text",
     ):
         assert key in ctx, key
+    # In the order of their letters, so the table reads (a), (b), (c), then onset.
     assert [row["name"] for row in ctx["criteria"]] == [
-        "duration",
         "going_out",
+        "duration",
         "impairment_or_distress",
         "onset_before_30",
     ]
+    assert [row["label"][:3] for row in ctx["criteria"][:3]] == ["(a)", "(b)", "(c)"]
     assert ctx["not_a_diagnosis"] == wording.phrase("not_a_diagnosis", lang)
     assert ctx["lang"] == lang
     assert "T-" in ctx["doc_title"]
@@ -120,6 +122,9 @@ def test_family_context_has_every_section(case, lang):
     for key in ("told", "meaning", "why", "how", "contacts", "not_a_diagnosis"):
         assert ctx[key], key
     assert ctx["contacts"] == crisis_contacts(lang)
+    # A negative screen recommends no assessment, so no heading says one is next.
+    negative = ctx["outcome"]["category"] == "screen_negative"
+    assert (ctx["why_heading"] == catalogue.text("fam.h.why", lang)) is not negative
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -101,8 +101,23 @@ def test_clinician_report_has_every_section(case, lang):
 @pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
 def test_family_summary_has_every_section(case, lang):
     content = text(case, "family", lang)
-    for key in ("title.family", "fam.h.meaning", "fam.h.why", "fam.h.how"):
+    data = example(case)
+    negative = data.snapshot["outcome"]["category"] == "screen_negative"
+    told = (
+        "fam.h.told" if "withdrawal_family" in data.instruments else "fam.h.told_other"
+    )
+    keys = ["title.family", told, "fam.h.meaning"]
+    keys += (
+        ["fam.h.why_negative", "fam.h.how_negative"]
+        if negative
+        else ["fam.h.why", "fam.h.how"]
+    )
+    if not any(f["severity"] == "urgent" for f in data.snapshot["flags"]):
+        keys.append("fam.h.danger")  # the crisis box replaces it when urgent
+    for key in keys:
         assert squash(catalogue.text(key, lang), lang) in content, key
+    if negative:
+        assert squash(catalogue.text("fam.h.why", lang), lang) not in content
     phones = [c["phone"] for c in crisis_contacts(lang)]
     assert all(squash(phone, lang) in content for phone in phones)
 
