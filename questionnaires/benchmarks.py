@@ -475,8 +475,11 @@ def page_figures(*, repeat: int = 30) -> dict[str, Any]:
 
 
 def _measure_page(scenario: PageScenario, *, repeat: int) -> dict[str, Any]:
-    [respondent] = respondents_create(
-        scenario.protocol, 1, label=f"bench-{secrets.token_hex(4)}"
+    # The ceiling writes to a part of its own, as in bench/load.py: its rows (under
+    # fresh item codes) would otherwise pile up in the app's part, and every app POST
+    # would read them back and fail to score them.
+    respondent, ceiling_part = respondents_create(
+        scenario.protocol, 2, label=f"bench-{secrets.token_hex(4)}"
     )
     page = reverse(
         "questionnaires:respond-page",
@@ -485,7 +488,7 @@ def _measure_page(scenario: PageScenario, *, repeat: int) -> dict[str, Any]:
     ceiling = reverse(
         "bench-ceiling",
         kwargs={
-            "part": respondent.part_id,
+            "part": ceiling_part.part_id,
             "version": scenario.instrument_version_id,
             "items": scenario.items,
             "options": scenario.options,
