@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from questionnaires.scoring.clinical import duration_band, going_out_band
-from questionnaires.scoring.types import DurationBand, GoingOut
-from tests.scoring.support import run
+from questionnaires.scoring.definitions import CHOICE_KINDS, Item
+from questionnaires.scoring.types import DurationBand, GoingOut, Severity
+from questionnaires.scoring.wording import LANGUAGES, find_forbidden, phrase
+from tests.scoring.support import DEFINITIONS, run
 
 HQ25_REVERSE = {4, 7, 10, 15, 21, 25}
 hq25_answers = st.lists(st.integers(0, 4), min_size=25, max_size=25)
@@ -118,3 +123,200 @@ def test_flags_are_sorted_and_suicide_risk_comes_first(
     codes = [f.code for f in result.flags]
     if "suicide_risk" in codes:
         assert codes[0] == "suicide_risk"
+
+
+# -- every bundled instrument: answers drawn from its own definition
+
+#: Total ranges of INSTRUMENTS.md §2 (the "total" column), the specification.
+TOTAL_RANGE = {
+    "hq25": (0, 100),
+    "hq25m": (0, 100),
+    "phq9": (0, 27),
+    "gad7": (0, 21),
+    "asq": (0, 4),
+    "minispin": (0, 12),
+    "aq10_adult": (0, 10),
+    "aq10_adolescent": (0, 10),
+    "aq10_child": (0, 10),
+    "pq16": (0, 16),
+    "sapas": (0, 8),
+    "lsns6": (0, 30),
+    "ucla3": (3, 9),
+    "sofas": (0, 100),
+}
+#: Items scoring 1 for agree (option 0 or 1), §5 A2; the others score for disagree.
+AQ10_AGREE = {
+    "aq10_adult": {1, 7, 8, 10},
+    "aq10_adolescent": {1, 5, 8, 10},
+    "aq10_child": {1, 5, 7, 10},
+}
+SUICIDE_ANSWERS = [
+    *[("asq", f"asq_{n}", 1) for n in range(1, 6)],
+    *[("phq9", "phq9_9", v) for v in (1, 2, 3)],
+    ("withdrawal_family", "fam_self_harm_talk", 1),
+]
+#: The withdrawal items that decide the criteria and raise no flag of their own.
+CRITERION_ITEMS = (
+    "months_withdrawn",
+    "days_out_per_week",
+    "rarely_leaves_room",
+    "onset_age",
+    "impair_school_work",
+    "impair_home",
+    "impair_relationships",
+    "distressed",
+)
+
+
+def value_of(item: Item, age: int) -> st.SearchStrategy[Any]:
+    """Any valid answer to ``item`` for a respondent of ``age`` (§5 V1, V2)."""
+    if item.kind in CHOICE_KINDS:
+        return st.sampled_from([o.value for o in item.options])
+    if item.kind == "time_of_day":
+        return st.builds("{:02d}:{:02d}".format, st.integers(0, 23), st.integers(0, 59))
+    if item.kind == "free_text":
+        return st.text(alphabet="abc xyz", max_size=20)
+    assert item.bounds is not None, item.code
+    low, high = item.bounds
+    if item.kind == "age":
+        high = min(high, age)
+    scale = 10**item.allowed_decimals
+    numbers = st.integers(round(low * scale), round(high * scale))
+    return numbers if scale == 1 else numbers.map(lambda n: n / scale)
+
+
+def answers_to(
+    code: str, age: int, *, complete: bool = False
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers to instrument ``code``: every item, or any subset of them."""
+    strategies = {i.code: value_of(i, age) for i in DEFINITIONS[code].items}
+    if complete:
+        return st.fixed_dictionaries(strategies)
+    return st.fixed_dictionaries({}, optional=strategies)
+
+
+ages = st.integers(10, 100)
+
+
+@st.composite
+def screenings(
+    draw: st.DrawFn, codes: tuple[str, ...] = tuple(DEFINITIONS)
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """An age and answers to any of ``codes``, each possibly incomplete."""
+    age = draw(ages)
+    chosen = draw(st.sets(st.sampled_from(sorted(codes))))
+    return age, {code: draw(answers_to(code, age)) for code in sorted(chosen)}
+
+
+@given(st.sampled_from(sorted(TOTAL_RANGE)), st.data())
+def test_every_total_stays_within_its_published_range(
+    code: str, data: st.DataObject
+) -> None:
+    age = data.draw(ages)
+    result = run({code: data.draw(answers_to(code, age, complete=True))}, age)
+    scored = result.instruments[code]
+    low, high = TOTAL_RANGE[code]
+    total = scored.total
+    assert scored.complete
+    assert total is not None and low <= total <= high
+    bands = DEFINITIONS[code].scoring.bands
+    if scored.band == "acute_positive":  # ASQ: asq_5 yes, beyond the count (U1)
+        assert result.flag("suicide_risk") is not None
+    elif bands:
+        band = next(b for b in bands if b.code == scored.band)
+        assert band.min <= total <= band.max
+    if code == "pq16":
+        distress = scored.subscales["distress"]
+        assert distress is not None and 0 <= distress <= 48
+
+
+def _raised(code: str, data: st.DataObject) -> tuple[str, int, int, float, float]:
+    """Score ``code`` twice, one of its scored items raised from ``low`` to ``high``;
+    return the item code, the two values and the two totals."""
+    definition = DEFINITIONS[code]
+    age = data.draw(ages)
+    answers = data.draw(answers_to(code, age, complete=True))
+    item_code = data.draw(st.sampled_from(definition.scoring.total.items))
+    values = sorted(o.value for o in definition.index.items[item_code].options)
+    low, high = sorted(
+        data.draw(st.sets(st.sampled_from(values), min_size=2, max_size=2))
+    )
+    totals: list[float] = []
+    for value in (low, high):
+        total = run({code: answers | {item_code: value}}, age).instruments[code].total
+        assert total is not None
+        totals.append(total)
+    return item_code, low, high, totals[0], totals[1]
+
+
+SUMMED = sorted(
+    code
+    for code, d in DEFINITIONS.items()
+    if d.scoring.total.method == "sum" and code in TOTAL_RANGE
+)
+
+
+@given(st.sampled_from(SUMMED), st.data())
+def test_raising_an_answer_raises_a_sum_by_as_much_or_mirrors_it_if_reversed(
+    code: str, data: st.DataObject
+) -> None:
+    item_code, low, high, before, after = _raised(code, data)
+    reverse = item_code in DEFINITIONS[code].scoring.total.reverse
+    assert after - before == (-(high - low) if reverse else high - low)
+
+
+@given(st.sampled_from(["pq16", "asq"]), st.data())
+def test_raising_an_answer_never_lowers_a_count(code: str, data: st.DataObject) -> None:
+    _, _, _, before, after = _raised(code, data)
+    assert after >= before
+
+
+@given(st.sampled_from(sorted(AQ10_AGREE)), st.data())
+def test_aq10_moves_only_in_each_items_keyed_direction(
+    code: str, data: st.DataObject
+) -> None:
+    item_code, _, _, before, after = _raised(code, data)
+    if int(item_code.rsplit("_", 1)[1]) in AQ10_AGREE[code]:
+        assert after <= before
+    else:
+        assert after >= before
+
+
+@given(screenings(), st.sampled_from(SUICIDE_ANSWERS))
+def test_a_suicide_positive_answer_always_yields_the_urgent_flag_first(
+    screening: tuple[int, dict[str, dict[str, Any]]],
+    positive: tuple[str, str, int],
+) -> None:
+    age, answers = screening
+    code, item_code, value = positive
+    answers[code] = answers.get(code, {}) | {item_code: value}
+    first = run(answers, age).flags[0]
+    assert (first.code, first.severity) == ("suicide_risk", Severity.URGENT)
+    assert f"{code}.{item_code}={value}" in first.because
+
+
+@given(screenings())
+def test_no_result_in_any_language_contains_a_forbidden_phrase(
+    screening: tuple[int, dict[str, dict[str, Any]]],
+) -> None:
+    age, answers = screening
+    result = run(answers, age)
+    for lang in LANGUAGES:
+        text = json.dumps(result.as_json(lang), ensure_ascii=False)
+        assert find_forbidden(text) == [], lang
+        assert phrase("not_a_diagnosis", lang) in text
+
+
+@given(
+    screenings(tuple(c for c in DEFINITIONS if c != "withdrawal")),
+    st.data(),
+)
+def test_flags_never_depend_on_the_outcome(
+    screening: tuple[int, dict[str, dict[str, Any]]], data: st.DataObject
+) -> None:
+    age, answers = screening
+    withdrawal = data.draw(answers_to("withdrawal", age))
+    criteria_only = {k: v for k, v in withdrawal.items() if k in CRITERION_ITEMS}
+    alone = run(answers, age)
+    with_criteria = run(answers | {"withdrawal": criteria_only}, age)
+    assert with_criteria.flags == alone.flags
