@@ -75,6 +75,33 @@ def test_score_prints_the_design_contract(tmp_path: Path) -> None:
     assert "comprehensive assessment" in result["outcome"]["recommendation"]
 
 
+def test_an_incomplete_screening_scores_what_it_can_and_names_the_missing(
+    tmp_path: Path,
+) -> None:
+    incomplete = {
+        "age": 16,
+        "answers": {
+            "withdrawal": {"onset_age": 14},
+            "gad7": {f"gad7_{n}": 2 for n in range(1, 8)},
+            "phq9": {"phq9_1": 3, "phq9_9": 0},
+        },
+    }
+    result = score(write(tmp_path, incomplete))
+    assert result["outcome"]["category"] == "incomplete"
+    assert result["outcome"]["missing"] == [
+        "withdrawal.months_withdrawn",
+        "withdrawal.days_out_per_week",
+    ]
+    assert result["outcome"]["recommendation"]
+    assert result["criteria"]["duration"] == "unknown"
+    assert result["criteria"]["going_out"] == "unknown"
+    phq9 = result["instruments"]["phq9"]
+    assert (phq9["total"], phq9["band"], phq9["complete"]) == (None, None, False)
+    gad7 = result["instruments"]["gad7"]
+    assert (gad7["total"], gad7["band"], gad7["complete"]) == (14, "moderate", True)
+    assert [f["code"] for f in result["flags"]] == ["anxiety"]
+
+
 def test_score_speaks_the_requested_language(tmp_path: Path) -> None:
     result = score(write(tmp_path, SCREENING), "--lang", "it", "--format", "json")
     assert "valutazione completa" in result["outcome"]["recommendation"]

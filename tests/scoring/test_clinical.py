@@ -261,6 +261,56 @@ def test_no_withdrawal_module_at_all_is_incomplete() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("change", "category", "unmet"),
+    [
+        ({"onset_age": None}, Category.AT_RISK, ("onset_before_30",)),
+        (
+            {"months_withdrawn": 4, "days_out_per_week": 4},
+            Category.SCREEN_NEGATIVE,
+            (),
+        ),
+        ({"months_withdrawn": 3, "days_out_per_week": 3}, Category.AT_RISK, ()),
+        (
+            {"days_out_per_week": 6, "rarely_leaves_room": 1},
+            Category.SCREEN_POSITIVE,
+            (),
+        ),
+    ],
+)
+def test_outcome_needs_every_criterion_and_withdrawal_for_at_risk(
+    change: dict[str, float | None], category: Category, unmet: tuple[str, ...]
+) -> None:
+    answers = {k: v for k, v in (WITHDRAWN | change).items() if v is not None}
+    result = run({"withdrawal": answers}, age=40)
+    assert result.outcome.category is category
+    if unmet:
+        assert result.outcome.unmet == unmet
+
+
+@pytest.mark.parametrize(
+    ("drop", "missing"),
+    [
+        ("months_withdrawn", ("withdrawal.months_withdrawn",)),
+        ("days_out_per_week", ("withdrawal.days_out_per_week",)),
+    ],
+)
+def test_either_duration_or_going_out_missing_is_incomplete_naming_it(
+    drop: str, missing: tuple[str, ...]
+) -> None:
+    answers = {k: v for k, v in WITHDRAWN.items() if k != drop}
+    result = run({"withdrawal": answers})
+    assert result.outcome.category is Category.INCOMPLETE
+    assert result.outcome.missing == missing
+
+
+def test_rarely_leaving_the_room_decides_going_out_without_the_days() -> None:
+    answers = {k: v for k, v in WITHDRAWN.items() if k != "days_out_per_week"}
+    result = run({"withdrawal": answers | {"rarely_leaves_room": 1}})
+    assert result.criteria.going_out is GoingOut.SEVERE
+    assert result.outcome.category is Category.SCREEN_POSITIVE
+
+
 def test_leaving_home_4_days_never_gives_screen_positive() -> None:
     result = run({"withdrawal": WITHDRAWN | {"days_out_per_week": 4}})
     assert result.outcome.category is not Category.SCREEN_POSITIVE
