@@ -299,3 +299,90 @@ def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:
         .filter(resume_code_hash=code_hash, purge_after__gt=timezone.now())
         .first()
     )
+
+
+# --- One patient's records: export and erasure -------------------------------------
+
+
+def user_administers(user: AnyUser, organisation: Organisation) -> bool:
+    """Whether ``user`` is an org admin of ``organisation``."""
+    return isinstance(user, User) and (
+        Membership.objects.filter(
+            user=user, organisation=organisation, role=Membership.Role.ORG_ADMIN
+        ).exists()
+    )
+
+
+def patient_get_for_admin(user: AnyUser, *, pk: int) -> Patient:
+    """The patient if ``user`` is an org admin of its clinic; otherwise 404.
+
+    The same 404 as for a patient that does not exist or that a clinician of the
+    clinic may see but not erase (as the organisation pages do for non-admins).
+    """
+    if not isinstance(user, User):
+        raise Http404
+    administered = Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
+    )
+    visible = Patient.objects.filter(organisation__in=administered)
+    return get_object_or_404(visible.select_related("organisation"), pk=pk)
+
+
+@dataclass
+class PatientRecords:
+    """Everything stored about one patient, loaded in a fixed number of queries."""
+
+    patient: Patient
+    screenings: list[Screening]
+    parts: list[ScreeningPart]
+    answers: list[Answer]
+    invitations: list[Invitation]
+    audit_events: list[AuditEvent]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "screenings": len(self.screenings),
+            "parts": len(self.parts),
+            "answers": len(self.answers),
+            "invitations": len(self.invitations),
+        }
+
+
+def patient_records(patient: Patient) -> PatientRecords:
+    """A patient's screenings, parts, answers, invitations and audit events.
+
+    ``patient`` must come from a gatekeeper (``patient_get_for``). Audit events are
+    those that target the patient or one of its screenings, parts or invitations,
+    or name one of its screenings in their details.
+    """
+    screenings = list(Screening.objects.filter(patient=patient).order_by("pk"))
+    parts = list(
+        ScreeningPart.objects.filter(screening__in=screenings)
+        .select_related("protocol")
+        .order_by("screening_id", "pk")
+    )
+    answers = list(
+        Answer.objects.filter(part__in=parts)
+        .select_related("instrument_version__instrument")
+        .order_by("part_id", "pk")
+    )
+    invitations = list(Invitation.objects.filter(part__in=parts).order_by("pk"))
+    targets = {
+        "questionnaires.patient": [patient.pk],
+        "questionnaires.screening": [s.pk for s in screenings],
+        "questionnaires.screeningpart": [p.pk for p in parts],
+        "questionnaires.invitation": [i.pk for i in invitations],
+    }
+    about = Q(details__screening__in=targets["questionnaires.screening"])
+    for label, pks in targets.items():
+        about |= Q(target_type=label, target_id__in=[str(pk) for pk in pks])
+    events = list(AuditEvent.objects.filter(about).order_by("created_at", "pk"))
+    return PatientRecords(
+        patient=patient,
+        screenings=screenings,
+        parts=parts,
+        answers=answers,
+        invitations=invitations,
+        audit_events=events,
+    )

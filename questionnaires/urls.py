@@ -42,6 +42,12 @@ patient_urls = [
         clinician.start_screening,
         name="screening-start",
     ),
+    path(
+        "patients/<int:pk>/export.json",
+        clinician.export_patient,
+        name="patient-export",
+    ),
+    path("patients/<int:pk>/erase/", clinician.erase_patient, name="patient-erase"),
 ]
 
 screening_urls = [

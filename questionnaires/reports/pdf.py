@@ -202,9 +202,18 @@ def cache_key(data: ReportData, *, audience: str, lang: str) -> str:
 
 
 def render_report_cached(
-    data: ReportData, *, audience: str, lang: str, cache: BaseCache | None = None
+    data: ReportData,
+    *,
+    audience: str,
+    lang: str,
+    cache: BaseCache | None = None,
+    owner: str = "",
 ) -> bytes:
-    """:func:`render_report`, served from the cache when the same report was made."""
+    """:func:`render_report`, served from the cache when the same report was made.
+
+    With ``owner`` (see :func:`cache_owner`) the cached PDF is listed under it, so
+    :func:`forget_cached_reports` can delete it when the owner's data is erased.
+    """
     store = default_cache if cache is None else cache
     key = cache_key(data, audience=audience, lang=lang)
     cached = store.get(key)
@@ -212,4 +221,36 @@ def render_report_cached(
         return cached
     pdf = render_report(data, audience=audience, lang=lang)
     store.set(key, pdf, CACHE_SECONDS)
+    if owner:
+        _remember(store, owner, key)
     return pdf
+
+
+def cache_owner(screening_pk: int) -> str:
+    """The name cached PDFs of one screening are listed under."""
+    return f"report-pdf-owner:screening:{screening_pk}"
+
+
+def _remember(store: BaseCache, owner: str, key: str) -> None:
+    # A counter and one entry per PDF rather than one list: incr is atomic in
+    # Redis and locmem, so two servers caching at once cannot lose an entry. The
+    # counter's expiry is pushed past that of the newest PDF it lists.
+    store.add(owner, 0, CACHE_SECONDS)
+    try:
+        number = store.incr(owner)
+    except ValueError:  # expired between add and incr
+        store.set(owner, 1, CACHE_SECONDS)
+        number = 1
+    store.touch(owner, CACHE_SECONDS)
+    store.set(f"{owner}:{number}", key, CACHE_SECONDS)
+
+
+def forget_cached_reports(owner: str, *, cache: BaseCache | None = None) -> int:
+    """Delete every cached PDF listed under ``owner``; return how many there were."""
+    store = default_cache if cache is None else cache
+    count = store.get(owner)
+    entries = [f"{owner}:{n}" for n in range(1, count + 1)] if count else []
+    keys = [k for k in store.get_many(entries).values() if isinstance(k, str)]
+    present = len(store.get_many(keys)) if keys else 0
+    store.delete_many([*keys, *entries, owner])
+    return present

@@ -14,7 +14,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,9 +29,11 @@ from questionnaires.flow_forms import (
 )
 from questionnaires.forms import questionnaire_form_class
 from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.patient_forms import PatientEraseForm
 from questionnaires.qr import qr_svg
 from questionnaires.reports.context import build_context
 from questionnaires.services import invitations as invitation_services
+from questionnaires.services import patients as patient_services
 from questionnaires.services import screenings as services
 from questionnaires.views.reports import screening_report_data
 
@@ -111,7 +113,50 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "screenings": screenings,
             "trend": charts.trend(reversed(screenings)),
+            "can_erase": selectors.user_administers(request.user, patient.organisation),
         },
+    )
+
+
+@require_GET
+@login_required
+def export_patient(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about one patient, as a JSON download (audited)."""
+    patient = selectors.patient_get_for(request.user, pk=pk)
+    document = patient_services.patient_export(patient=patient, by=_user(request))
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    filename = f"hikiscreen-patient-{patient.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def erase_patient(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase one patient's data on request, once its code is typed (org admins)."""
+    # Org admins only: erasure cannot be undone and removes records every clinician
+    # of the clinic relies on, so it is the organisation's decision, not one
+    # clinician's; a clinician's stolen session cannot wipe patients.
+    patient = selectors.patient_get_for_admin(request.user, pk=pk)
+    form = PatientEraseForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        organisation = patient.organisation
+        patient_services.patient_erase(patient=patient, by=_user(request))
+        messages.success(
+            request, _("The patient's data was erased. The audit trail records it.")
+        )
+        return redirect("questionnaires:patient-list", slug=organisation.slug)
+    return render(
+        request,
+        "questionnaires/clinician/patient_erase.html",
+        {
+            "patient": patient,
+            "form": form,
+            "counts": selectors.patient_records(patient).counts,
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

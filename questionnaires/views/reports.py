@@ -24,7 +24,7 @@ from questionnaires.reports.context import (
     Respondent,
     instruments_meta,
 )
-from questionnaires.reports.pdf import render_report_cached
+from questionnaires.reports.pdf import cache_owner, render_report_cached
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.services import screenings as services
 
@@ -41,7 +41,9 @@ def pdf_response(
     filename: str,
 ) -> HttpResponse:
     """The PDF as a download, recorded in the audit trail."""
-    pdf = render_report_cached(data, audience=audience, lang=lang)
+    pdf = render_report_cached(
+        data, audience=audience, lang=lang, owner=cache_owner(screening.pk)
+    )
     services.report_download_record(
         screening=screening, audience=audience, by=by, lang=lang
     )
