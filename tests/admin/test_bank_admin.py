@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from questionnaires.bank import convert
-from questionnaires.models import Instrument, InstrumentVersion
+from questionnaires.bank.protocols import ProtocolSpec
+from questionnaires.models import Instrument, InstrumentVersion, Protocol
+from questionnaires.services.bank import protocol_load
 from tests.bank.factories import demo_document, demo_version
 from tests.conftest import PASSWORD
 
@@ -189,3 +191,100 @@ def test_bank_pages_in_the_admin_index_and_lists(admin_user: User) -> None:
     for name in ("instrument", "instrumentversion", "protocol"):
         response = client.get(reverse(f"admin:questionnaires_{name}_changelist"))
         assert response.status_code == 200
+
+
+def test_a_published_version_cannot_be_deleted_from_the_admin(admin_user: User) -> None:
+    version = demo_version()
+    client = _client(admin_user)
+    delete_url = reverse(
+        "admin:questionnaires_instrumentversion_delete", args=[version.pk]
+    )
+
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:questionnaires_instrumentversion_changelist")
+    response = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [version.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert InstrumentVersion.objects.filter(pk=version.pk).exists()
+    assert version.items.count() == 6
+
+
+def test_a_draft_version_can_be_deleted_from_the_admin(admin_user: User) -> None:
+    draft = demo_version(publish=False)
+    delete_url = reverse(
+        "admin:questionnaires_instrumentversion_delete", args=[draft.pk]
+    )
+
+    response = _client(admin_user).post(delete_url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not InstrumentVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_item_of_a_published_version_is_read_only_in_the_admin(
+    admin_user: User,
+) -> None:
+    version = demo_version()
+    item = version.items.get(code="demo_1")
+    url = reverse("admin:questionnaires_item_change", args=[item.pk])
+    client = _client(admin_user)
+
+    html = client.get(url).content.decode()
+    assert 'name="text_en"' not in html
+    response = client.post(url, {"text_en": "sneaky", "code": "demo_1"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.text_en == "I stay in my room."
+
+
+def test_a_protocol_cannot_be_published_until_licensed_text_is_entered(
+    admin_user: User,
+) -> None:
+    document = demo_document(
+        licence={"text_may_ship": False, "note": "", "attribution": ""}
+    )
+    for item in document["items"]:
+        item["text"] = {}
+    document["option_sets"]["freq4"] = [
+        {**o, "label": {}} for o in document["option_sets"]["freq4"]
+    ]
+    version = demo_version(**document)
+    protocol = protocol_load(
+        spec=ProtocolSpec(
+            code="demo_protocol",
+            name={"en": "Demo protocol"},
+            description={},
+            audience="self",
+            default=False,
+            instruments=(("demo", 1),),
+        ),
+        actor_label="tests",
+    ).protocol
+    client = _client(admin_user)
+    publish = reverse("admin:bank-protocol-publish", args=[protocol.pk])
+
+    refused = client.post(publish, follow=True)
+
+    shown = [str(m) for m in refused.context["messages"]]
+    assert "demo v1: item text to be entered under licence" in shown
+    protocol.refresh_from_db()
+    assert protocol.status == Protocol.Status.DRAFT
+
+    form = client.get(reverse("admin:bank-text", args=[version.pk])).context["form"]
+    entered = {
+        name: f"Licensed {name}"
+        for name, field in form.fields.items()
+        if field.required and name != "licence_note"
+    }
+    entered["licence_note"] = "Clinic licence 2025-17"
+    saved = client.post(reverse("admin:bank-text", args=[version.pk]), entered)
+    assert saved.status_code == 302
+    version.refresh_from_db()
+    assert not version.needs_licensed_text
+
+    client.post(publish)
+    protocol.refresh_from_db()
+    assert protocol.status == Protocol.Status.PUBLISHED
