@@ -49,3 +49,18 @@ def test_benchmark_prints_and_writes_the_figures(tmp_path: Path) -> None:
     assert set(figures["queries_per_page"]) == {"get", "post"}
     for key in ("page_get_ms", "page_get_ceiling_ms", "page_post_ms", "page_get_ratio"):
         assert figures[key] > 0, key
+
+
+@pytest.mark.django_db
+def test_export_figures_stream_every_row_and_leave_the_database_as_it_was() -> None:
+    from questionnaires.models import Organisation, Screening
+
+    figures = benchmarks.export_figures(rows=30)
+
+    assert figures["export_rows"] == 30
+    assert figures["export_bytes"] > 0
+    assert figures["export_peak_mb_tenth"] > 0
+    assert figures["export_peak_mb"] > 0
+    assert figures["export_rows_per_s"] > 0
+    assert not Organisation.objects.exists()
+    assert not Screening.objects.exists()
