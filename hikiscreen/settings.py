@@ -295,6 +295,9 @@ LOGGING = {
         # 404s and 400s would log request paths, which can carry invitation tokens.
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # WeasyPrint logs every layout step at INFO: noise, not events.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
