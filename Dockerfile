@@ -28,5 +28,5 @@ USER hikiscreen
 ENV BIND=0.0.0.0:8000
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
+  CMD ["python", "scripts/healthcheck.py"]
 CMD ["scripts/start.sh"]
