@@ -33,6 +33,52 @@ def test_dockerfile_installs_and_starts_like_the_makefile() -> None:
     assert "scripts/system_deps.sh runtime" in makefile
 
 
+def _runtime_packages() -> list[str]:
+    script = (ROOT / "scripts/system_deps.sh").read_text()
+    match = re.search(r"^runtime=\(([^)]*)\)", script, re.M)
+    assert match, "scripts/system_deps.sh lists its runtime packages"
+    return match.group(1).split()
+
+
+def test_the_image_gets_its_debian_packages_only_from_the_shared_script() -> None:
+    # No apt-get of its own: the Dockerfile, the Makefile and .ci/run cannot drift.
+    assert re.search(r"^FROM python:3\.11-slim", DOCKERFILE, re.M)
+    assert "apt-get install" not in DOCKERFILE
+    assert "make test" in (ROOT / ".ci/run").read_text()
+    packages = _runtime_packages()
+    for needed in (
+        "libpango-1.0-0",  # WeasyPrint
+        "libpangoft2-1.0-0",
+        "libharfbuzz-subset0",  # font subsetting: small PDFs
+        "fonts-noto-core",
+        "fonts-noto-cjk",  # Japanese reports
+    ):
+        assert needed in packages, needed
+
+
+def test_the_runtime_packages_are_installed_where_the_suite_runs() -> None:
+    result = subprocess.run(  # noqa: S603
+        [str(ROOT / "scripts/system_deps.sh"), "runtime"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_image_and_the_makefile_install_the_same_requirements() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pip install -r requirements.txt" in DOCKERFILE
+    assert "pip install -q -r requirements.txt" in makefile
+    requirements = (ROOT / "requirements.txt").read_text()
+    for pinned in ("django==5.2", "gunicorn==", "psycopg2-binary==", "weasyprint=="):
+        assert pinned in requirements.lower(), pinned
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert re.search(r"^  web:\n    build: \.", compose, re.M)
+    assert re.search(r"^  db:\n    image: postgres", compose, re.M)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
