@@ -292,3 +292,39 @@ def test_admin_imports_a_questionnaire_as_a_draft(
     response = client.post(url, {"file": upload})
     draft = InstrumentVersion.objects.get(instrument__code="gad7", number=2)
     assert response.status_code == 302 and draft.status == "draft"
+
+
+@pytest.mark.parametrize("research", [False, True])
+def test_organisation_csv_header_is_its_dictionary_for_both_variants(
+    client: Client,
+    clinician: User,
+    submitted: Screening,
+    clinic_a: Organisation,
+    protocols: dict[str, Any],
+    research: bool,
+) -> None:
+    benchmarks.synthetic_screenings(
+        organisation=clinic_a, protocol=protocols[SELF], count=2
+    )
+    client.force_login(clinician)
+    query = {"research": "on"} if research else {}
+    data = body(
+        client.get(
+            reverse("questionnaires:organisation-export-csv", args=["clinic-a"]), query
+        )
+    )
+    dictionary = rows(
+        body(
+            client.get(
+                reverse(
+                    "questionnaires:organisation-export-dictionary", args=["clinic-a"]
+                ),
+                query,
+            )
+        )
+    )
+    header = next(csv.reader(io.StringIO(data)))
+    assert header == [entry["column"] for entry in dictionary]
+    assert len(rows(data)) == 3
+    assert ("patient_code" in header) is not research
+    assert ("patient_key" in header) is research
