@@ -14,7 +14,7 @@ from questionnaires.bank import convert
 from questionnaires.bank.protocols import ProtocolSpec
 from questionnaires.models import Instrument, InstrumentVersion, Protocol
 from questionnaires.services.bank import protocol_load
-from tests.bank.factories import demo_document, demo_version
+from tests.bank.factories import demo_document, demo_version, licensed_demo_version
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -168,12 +168,7 @@ def test_import_view_imports_and_publishes(admin_user: User) -> None:
 def test_licensed_items_show_the_placeholder_until_text_is_entered(
     admin_user: User,
 ) -> None:
-    document = demo_document(
-        licence={"text_may_ship": False, "note": "", "attribution": ""}
-    )
-    for item in document["items"]:
-        item["text"] = {}
-    version = demo_version(**document)
+    version = licensed_demo_version()
     client = _client(admin_user)
 
     html = client.get(_change_url(version)).content.decode()
@@ -243,15 +238,7 @@ def test_an_item_of_a_published_version_is_read_only_in_the_admin(
 def test_a_protocol_cannot_be_published_until_licensed_text_is_entered(
     admin_user: User,
 ) -> None:
-    document = demo_document(
-        licence={"text_may_ship": False, "note": "", "attribution": ""}
-    )
-    for item in document["items"]:
-        item["text"] = {}
-    document["option_sets"]["freq4"] = [
-        {**o, "label": {}} for o in document["option_sets"]["freq4"]
-    ]
-    version = demo_version(**document)
+    version = licensed_demo_version()
     protocol = protocol_load(
         spec=ProtocolSpec(
             code="demo_protocol",

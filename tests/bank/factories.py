@@ -104,6 +104,20 @@ def demo_version(*, publish: bool = True, **changes: Any) -> InstrumentVersion:
     ).version
 
 
+def licensed_demo_version() -> InstrumentVersion:
+    """The demo instrument with a licence that keeps its text out of the bundle:
+    every item text and option label is left for an admin to enter."""
+    document = demo_document(
+        licence={"text_may_ship": False, "note": "Publisher's.", "attribution": ""}
+    )
+    for item in document["items"]:
+        item["text"] = {}
+    document["option_sets"]["freq4"] = [
+        {**option, "label": {}} for option in document["option_sets"]["freq4"]
+    ]
+    return demo_version(**document)
+
+
 class InstrumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Instrument
