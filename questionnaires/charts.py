@@ -103,6 +103,8 @@ def side_by_side(screening: Screening) -> list[dict[str, Any]]:
                 "label": catalogue.text(f"criterion.{name}", "en"),
                 "self": value_label(name, mine, "en"),
                 "family": value_label(name, theirs, "en"),
+                "known": mine not in (None, "unknown")
+                and theirs not in (None, "unknown"),
                 "differ": mine != theirs
                 and mine not in (None, "unknown")
                 and theirs not in (None, "unknown"),
