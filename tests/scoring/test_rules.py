@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaires.scoring import InvalidInput
+from questionnaires.bank import dump, parse
+from questionnaires.scoring import InvalidInput, score
 from questionnaires.scoring.definitions import (
     AllOf,
     AnyOf,
@@ -20,7 +21,7 @@ from questionnaires.scoring.rules import (
     natural,
     sleep_midpoint,
 )
-from tests.scoring.support import flag_codes, items, run
+from tests.scoring.support import DEFINITIONS, flag_codes, items, run
 
 HQ25_REVERSE = (4, 7, 10, 15, 21, 25)
 
@@ -534,3 +535,28 @@ def test_sleep_midpoint_crosses_midnight(
     sleep: str, wake: str, midpoint: float
 ) -> None:
     assert sleep_midpoint(sleep, wake) == midpoint
+
+
+def test_the_error_names_each_bad_value_beside_its_code() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        run({"gad7": {"gad7_1": 7}, "withdrawal": {"days_out_per_week": "two"}})
+    by_code = {error.code: str(error) for error in exc.value.errors}
+    assert "7" in by_code["gad7_1"]
+    assert "'two'" in by_code["days_out_per_week"]
+    assert "gad7_1" in str(exc.value) and "days_out_per_week" in str(exc.value)
+
+
+def test_a_new_version_changes_a_cutoff_without_code() -> None:
+    document = dump(DEFINITIONS["phq9"])
+    document["version"] = 2
+    for rule in document["scoring"]["flags"]:
+        for condition in rule["when"].get("all", []):
+            if condition["ref"] == "total":
+                condition["value"] = 20
+    stricter = dict(DEFINITIONS) | {"phq9": parse(document)}
+    answers = {"phq9": phq9(14)}
+
+    assert "depression" in flag_codes(run(answers))
+    result = score(stricter, answers, age=19)
+    assert "depression" not in flag_codes(result)
+    assert result.instruments["phq9"].total == 14
