@@ -22,7 +22,12 @@ public_urls = [
         token_ratelimit(respondent.family_resume),
         name="family-resume",
     ),
-    path("kiosk/return/", respondent.kiosk_return, name="kiosk-return"),
+    # A password form on a handed-over device: limited like the token pages.
+    path(
+        "kiosk/return/",
+        token_ratelimit(respondent.kiosk_return),
+        name="kiosk-return",
+    ),
 ]
 
 clinic_urls = [

@@ -59,7 +59,14 @@ def test_behind_a_proxy_the_address_it_appended_counts(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/r/{t}/", "/r/{t}/page/1/", "/r/{t}/review/", "/r/{t}/summary.pdf"]
+    "path",
+    [
+        "/r/{t}/",
+        "/r/{t}/page/1/",
+        "/r/{t}/review/",
+        "/r/{t}/summary.pdf",
+        "/kiosk/return/",
+    ],
 )
 def test_respondent_token_pages_are_rate_limited(
     client: Client, settings: Any, path: str
