@@ -39,6 +39,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils.timezone import now
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from questionnaires.models import (
@@ -366,3 +367,10 @@ def test_each_persona_gets_exactly_the_expected_outcome_everywhere(
             if got != expected:
                 mismatches.append(f"{method} {url} ({name}): {got}, not {expected}")
     assert mismatches == [], "\n".join(mismatches)
+
+
+def test_a_change_by_a_refused_request_would_be_caught(world: World) -> None:
+    before = _fingerprint()
+    assert _fingerprint() == before
+    Invitation.objects.filter(pk=world.pks["invitation"]).update(revoked_at=now())
+    assert _fingerprint() != before
