@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet
@@ -18,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
 from questionnaires.models import (
     Answer,
@@ -205,19 +207,27 @@ def invitation_get_by_token(token: str) -> Invitation:
     if not 20 <= len(token) <= 100:
         raise InvalidLink
     digest = token_hash(token)
-    invitation = (
-        Invitation.objects.select_related(
-            "part__screening__organisation", "part__screening__family_check"
-        )
-        .filter(token_hash=digest)
-        .first()
-    )
+    found = prepared.fetch("invitation_by_token_hash", _invitation_by_hash, digest)
+    invitation = found[0] if found else None
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
     if not invitation.is_usable(timezone.now()):
         raise InvalidLink
     return invitation
+
+
+def _invitation_by_hash(digest: str) -> QuerySet[Invitation]:
+    # The part's protocol too: part_state() then needs no query for its versions.
+    return (
+        Invitation.objects.select_related(
+            "part__screening__organisation",
+            "part__screening__family_check",
+            "part__protocol",
+        )
+        .filter(token_hash=digest)
+        .order_by()
+    )
 
 
 @dataclass
@@ -239,27 +249,99 @@ class PartState:
 
 
 def part_state(part: ScreeningPart) -> PartState:
-    """Load what a questionnaire page needs in two queries, whatever its size."""
-    entries = (
-        ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
-        .select_related("instrument_version__instrument")
-        .order_by("order", "id")
-    )
-    versions = [entry.instrument_version for entry in entries]
+    """Load what a questionnaire page needs, whatever its size: the part's answers
+    in one query, and its protocol's instrument versions in one more, or none once
+    they are cached (a published protocol, its protocol loaded with the part)."""
+    versions, definitions = _protocol_versions(part)
     code_of = {v.pk: v.instrument.code for v in versions}
     answers: dict[str, dict[str, Value]] = {}
-    for version_id, item_code, value in Answer.objects.filter(part=part).values_list(
-        "instrument_version_id", "item_code", "value"
-    ):
+    for version_id, item_code, value in part_answer_rows(part.pk):
         code = code_of.get(version_id)
         if code is not None:
             answers.setdefault(code, {})[item_code] = value
     return PartState(
         part=part,
-        versions=versions,
-        definitions=[version_definition(v) for v in versions],
+        versions=list(versions),
+        definitions=list(definitions),
         answers=answers,
     )
+
+
+def part_answer_rows(part_pk: int) -> list[tuple[int, str, Value]]:
+    """A part's saved answers as (instrument version id, item code, value) rows."""
+    rows: list[tuple[int, str, Value]] = prepared.fetch(
+        "part_answer_rows", _answer_rows, part_pk
+    )
+    return rows
+
+
+def _answer_rows(part_pk: int) -> QuerySet[Answer, tuple[int, str, Value]]:
+    # No ORDER BY: Answer's default ordering ("part", "id") joins the part's table
+    # only to sort rows that are read into a dict.
+    return (
+        Answer.objects.filter(part_id=part_pk)
+        .order_by()
+        .values_list("instrument_version_id", "item_code", "value")
+    )
+
+
+@dataclass(frozen=True)
+class _ProtocolVersions:
+    versions: tuple[InstrumentVersion, ...]
+    definitions: tuple[InstrumentDefinition, ...]
+    #: text_entered_at of the versions whose licensed text is entered by a clinic:
+    #: the one thing about a published version that can still change.
+    licensed: tuple[tuple[int, datetime | None], ...]
+
+
+#: Published (frozen) protocols' versions, by (pk, code, published_at).
+_protocols: dict[tuple[int, str, datetime], _ProtocolVersions] = {}
+
+
+def _protocol_versions(
+    part: ScreeningPart,
+) -> tuple[tuple[InstrumentVersion, ...], tuple[InstrumentDefinition, ...]]:
+    """The versions of the part's protocol, in order, and their definitions.
+
+    A published protocol never changes (its entries are frozen), so its versions are
+    kept per process. Only an instrument whose licence keeps its text out of the
+    bank can still get that text entered after publication; for those (none in the
+    bundled protocols' published ones) one light query checks it has not changed.
+    """
+    protocol = part.protocol if ScreeningPart.protocol.is_cached(part) else None
+    key = None
+    if protocol is not None and protocol.is_frozen and protocol.published_at:
+        key = (protocol.pk, protocol.code, protocol.published_at)
+        cached = _protocols.get(key)
+        if cached is not None and _licensed_text_unchanged(cached):
+            return cached.versions, cached.definitions
+    entries = (
+        ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
+        .select_related("instrument_version__instrument")
+        .order_by("order", "id")
+    )
+    versions = tuple(entry.instrument_version for entry in entries)
+    definitions = tuple(version_definition(v) for v in versions)
+    if key is not None:
+        _protocols[key] = _ProtocolVersions(
+            versions=versions,
+            definitions=definitions,
+            licensed=tuple(
+                (v.pk, v.text_entered_at)
+                for v, d in zip(versions, definitions, strict=True)
+                if not d.licence.text_may_ship
+            ),
+        )
+    return versions, definitions
+
+
+def _licensed_text_unchanged(cached: _ProtocolVersions) -> bool:
+    if not cached.licensed:
+        return True
+    now = InstrumentVersion.objects.filter(
+        pk__in=[pk for pk, _ in cached.licensed]
+    ).values_list("pk", "text_entered_at")
+    return dict(now) == dict(cached.licensed)
 
 
 def protocol_list(audience: str) -> QuerySet[Protocol]:

@@ -16,10 +16,11 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires import flow, scoring, selectors
+from questionnaires import flow, prepared, scoring, selectors
 from questionnaires.models import (
     Answer,
     Invitation,
@@ -169,11 +170,7 @@ def answers_save(
     under the lock.
     """
     now = now or timezone.now()
-    locked = (
-        ScreeningPart.objects.select_for_update(of=("self",))
-        .select_related("screening")
-        .get(pk=part.pk)
-    )
+    [locked] = prepared.fetch("answers_save_lock", _part_for_update, part.pk)
     if locked.is_submitted:
         raise PartSubmitted
     if state is None or state.part.pk != locked.pk:
@@ -226,8 +223,17 @@ def answers_save(
         locked.crisis_at = now
         fields.append("crisis_at")
         _mark_urgent(locked.screening, now=now, source=locked.role)
-    locked.save(update_fields=fields)
+    prepared.update(locked, fields)
     return SaveOutcome(part=locked, crisis=crisis)
+
+
+def _part_for_update(pk: int) -> QuerySet[ScreeningPart]:
+    return (
+        ScreeningPart.objects.select_for_update(of=("self",))
+        .select_related("screening")
+        .filter(pk=pk)
+        .order_by()
+    )
 
 
 def _with_current_answers(
@@ -236,12 +242,7 @@ def _with_current_answers(
     """``state`` with the part's answers as they are now (one query)."""
     code_of = {v.pk: code for code, v in state.versions_by_code.items()}
     answers: dict[str, dict[str, Value]] = {}
-    rows = (
-        Answer.objects.filter(part=part)
-        .order_by()
-        .values_list("instrument_version_id", "item_code", "value")
-    )
-    for version_id, item_code, value in rows:
+    for version_id, item_code, value in selectors.part_answer_rows(part.pk):
         code = code_of.get(version_id)
         if code is not None:
             answers.setdefault(code, {})[item_code] = value

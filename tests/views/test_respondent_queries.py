@@ -44,9 +44,15 @@ def test_queries_per_page_are_the_same_for_3_and_60_items(
     small = _queries(client, clinician, patient, 3)
     large = _queries(client, clinician, patient, 60)
     assert small == large
-    get, post, _ = large
-    assert get <= 6
-    assert post <= 12
+    get, post, again = large
+    # GET: the token lookup (with part, screening and protocol) and the answers; the
+    # published protocol's versions are cached per process. POST: those two, then
+    # in one transaction the part's row lock, the answers again under it, one
+    # upsert of the answers and one update of the part (8 with the savepoint the
+    # test's own transaction adds around them).
+    assert get <= 2
+    assert post <= 8
+    assert again == post
 
 
 def test_page_stays_within_a_fixed_query_budget(
@@ -64,5 +70,5 @@ def test_page_stays_within_a_fixed_query_budget(
     ).token
     page = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 2})
     client.get(page)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(2):
         client.get(page)

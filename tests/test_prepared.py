@@ -1,0 +1,168 @@
+"""questionnaires.prepared: querysets compiled once give what the queryset gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet, signals
+
+from questionnaires import prepared, selectors
+from questionnaires.models import Answer, Invitation, Patient, ScreeningPart
+from questionnaires.services import invitations
+from questionnaires.services import screenings as services
+from tests.factories import start_screening
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_hash(digest: str) -> QuerySet[Invitation]:
+    return Invitation.objects.select_related(
+        "part__screening__organisation",
+        "part__screening__family_check",
+        "part__protocol",
+    ).filter(token_hash=digest)
+
+
+def _answers(part_pk: int) -> QuerySet[Any]:
+    return (
+        Answer.objects.filter(part_id=part_pk)
+        .order_by("item_code")
+        .values_list("item_code", "value")
+    )
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _two_links(clinician: User, patient: Patient, protocols: Any) -> list[str]:
+    tokens = []
+    for _ in range(2):
+        screening = start_screening(
+            patient=patient,
+            by=clinician,
+            parts=[("self", protocols["self_report_brief"], "link")],
+        )
+        issued = invitations.invitation_create(part=screening.parts.get(), by=clinician)
+        tokens.append(issued.token)
+    return tokens
+
+
+def test_fetch_builds_the_same_objects_and_relations_as_the_queryset(
+    clinician: User, patient: Patient, protocols: Any, django_assert_num_queries: Any
+) -> None:
+    for token in _two_links(clinician, patient, protocols):
+        digest = selectors.token_hash(token)
+        [expected] = _by_hash(digest)
+
+        [got] = prepared.fetch("test_by_hash", _by_hash, digest)
+
+        assert _values(got) == _values(expected)
+        with django_assert_num_queries(0):
+            related = [
+                got.part,
+                got.part.screening,
+                got.part.screening.organisation,
+                got.part.protocol,
+            ]
+            assert not hasattr(got.part.screening, "family_check")  # none, known
+        originals = [
+            expected.part,
+            expected.part.screening,
+            expected.part.screening.organisation,
+            expected.part.protocol,
+        ]
+        assert [_values(o) for o in related] == [_values(o) for o in originals]
+
+
+def test_fetch_runs_values_lists_with_each_call_s_own_values(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    tokens = _two_links(clinician, patient, protocols)
+    parts = [selectors.invitation_get_by_token(t).part for t in tokens]
+    version = selectors.part_state(parts[0]).versions_by_code["phq9"]
+    services.answers_save(part=parts[0], answers={"phq9": {"phq9_1": 2, "phq9_2": 0}})
+
+    rows = [prepared.fetch("test_answers", _answers, p.pk) for p in parts]
+
+    assert rows == [[("phq9_1", 2), ("phq9_2", 0)], []]
+    assert rows == [list(_answers(p.pk)) for p in parts]
+    assert version.pk in {v for v, _, _ in selectors.part_answer_rows(parts[0].pk)}
+
+
+def test_fetch_refuses_a_queryset_whose_sql_depends_on_its_value() -> None:
+    def search(code: str) -> QuerySet[Patient]:
+        return Patient.objects.filter(code__icontains=code)  # the SQL gets %code%
+
+    with pytest.raises(ValueError, match="not preparable"):
+        prepared.fetch("test_search", search, "A-0")
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update,
+    reason="the database has no row locks (SQLite)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_fetch_outside_a_transaction_is_refused(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, _] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+
+    def lock(pk: int) -> QuerySet[ScreeningPart]:
+        return ScreeningPart.objects.select_for_update().filter(pk=pk)
+
+    with transaction.atomic():
+        assert [p.pk for p in prepared.fetch("test_lock", lock, part.pk)] == [part.pk]
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        prepared.fetch("test_lock", lock, part.pk)
+
+
+def test_update_writes_only_the_fields_named(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, other] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+    part.last_page, part.language, part.role = 4, "ja", "informant"
+
+    prepared.update(part, ["last_page", "language"])
+
+    stored = ScreeningPart.objects.get(pk=part.pk)
+    assert (stored.last_page, stored.language, stored.role) == (4, "ja", "self")
+    untouched = selectors.invitation_get_by_token(other).part
+    assert (untouched.last_page, untouched.language) == (0, "en")
+
+
+def test_update_of_a_missing_row_raises(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, _] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+    ScreeningPart.objects.filter(pk=part.pk).delete()
+
+    with pytest.raises(DatabaseError):
+        prepared.update(part, ["last_page"])
+
+
+def test_update_saves_through_the_model_when_a_receiver_listens(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, _] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+    heard: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, update_fields: Any, **_: Any) -> None:
+        heard.append((instance.pk, set(update_fields)))
+
+    signals.post_save.connect(receiver, sender=ScreeningPart)
+    try:
+        part.last_page = 2
+        prepared.update(part, ["last_page"])
+    finally:
+        signals.post_save.disconnect(receiver, sender=ScreeningPart)
+
+    assert heard == [(part.pk, {"last_page"})]
+    assert ScreeningPart.objects.get(pk=part.pk).last_page == 2
