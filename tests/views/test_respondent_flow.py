@@ -170,8 +170,11 @@ def test_suicide_risk_answer_shows_crisis_information_at_once(
     assert Screening.objects.get().is_urgent
     # ... and on every later page, including the completion page.
     assert 'id="crisis"' in client.get(url("review", link)).content.decode()
+    assert "carry on with the questions" in text
     client.post(url("submit", link))
-    assert 'id="crisis"' in client.get(url("done", link)).content.decode()
+    done = client.get(url("done", link)).content.decode()
+    assert 'id="crisis"' in done
+    assert "carry on with the questions" not in done  # there are none left
 
 
 def test_review_lists_answers_with_change_links_then_submit_records_once(
