@@ -375,6 +375,7 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "Quando è diventato un problema",
     ),
     "fam.months": ("about {n} months", "約{n}か月", "circa {n} mesi"),
+    "fam.month": ("about 1 month", "約1か月", "circa 1 mese"),
     "fam.days": ("{n} days a week", "週{n}日", "{n} giorni a settimana"),
     "fam.day": ("1 day a week", "週1日", "1 giorno a settimana"),
     "fam.months_lt1": ("less than a month", "1か月未満", "meno di un mese"),

@@ -663,6 +663,8 @@ def _told(snapshot: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
         duration = value_label("duration", criteria.get("duration"), lang)
     elif float(months) < 1:
         duration = t("fam.months_lt1")
+    elif float(months) == 1:
+        duration = t("fam.month")
     else:
         duration = t("fam.months", n=months)
 

@@ -27,7 +27,10 @@ def test_family_self_check_with_resume_code_gives_a_plain_summary_and_its_pdf(
 ) -> None:
     first = visitor = visitor_factory(viewport=PHONE, prefix="family")
     page = visitor.page
-    visitor.goto("/family/")
+    visitor.goto("/")
+    page.get_by_role("link", name="Start the family self-check").click()
+    page.wait_for_url("**/family/")
+    visitor.check("family-start")
     assert "not a diagnosis" in page.locator("main").inner_text()
     page.get_by_label("How old is your young person?").fill("17")
     page.get_by_label("I understand that this is a screening").check()
@@ -65,6 +68,8 @@ def test_family_self_check_with_resume_code_gives_a_plain_summary_and_its_pdf(
 
     main = page.locator("main")
     text = main.inner_text()
+    # Sent to no one: the page is the summary itself.
+    assert "Here is your summary" in page.locator("h1").inner_text()
     assert "not a diagnosis" in text
     assert page.get_by_role("heading", name="What is kept").is_visible()
     for heading in main.locator("h2").all_inner_texts():

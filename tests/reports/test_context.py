@@ -275,6 +275,26 @@ def test_family_summary_says_less_than_a_month_not_zero_months():
     assert told[0]["value"] == "less than a month"
 
 
+@pytest.mark.parametrize(
+    ("months", "said"),
+    [("1", "about 1 month"), ("1.0", "about 1 month"), ("2", "about 2 months")],
+)
+def test_family_summary_says_one_month_in_the_singular(months, said):
+    data = example("negative")
+    evidence = {
+        **data.snapshot["criteria_evidence"],
+        "duration": {
+            "source": "self",
+            "because": [f"withdrawal.months_withdrawn={months}"],
+        },
+    }
+    snapshot = {**data.snapshot, "criteria_evidence": evidence}
+    ctx = build_context(
+        snapshot, data.instruments, audience="family", lang="en", meta=data.meta
+    )
+    assert ctx["told"][0]["value"] == said
+
+
 def test_dates_are_written_the_readers_way():
     assert format_date("2025-01-31", "en") == "31 January 2025"
     assert format_date("2025-01-31", "it") == "31 gennaio 2025"
