@@ -19,7 +19,7 @@ import logging
 import shutil
 import subprocess
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -254,3 +254,8 @@ def forget_cached_reports(owner: str, *, cache: BaseCache | None = None) -> int:
     present = len(store.get_many(keys)) if keys else 0
     store.delete_many([*keys, *entries, owner])
     return present
+
+
+def forget_screening_reports(screening_pks: Iterable[int]) -> int:
+    """Delete every cached PDF of these screenings; return how many there were."""
+    return sum(forget_cached_reports(cache_owner(pk)) for pk in screening_pks)

@@ -25,6 +25,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.reports.pdf import forget_screening_reports
 from questionnaires.services.audit import audit_record
 
 LINK_DAYS = 14
@@ -220,9 +221,13 @@ def family_checks_purge(*, now: datetime | None = None) -> int:
     expired = Screening.objects.filter(
         family_check__purge_after__lte=now, patient__isnull=True
     )
-    count = expired.count()
+    screening_pks = list(expired.values_list("pk", flat=True))
+    count = len(screening_pks)
     if count:
         expired.delete()
+        forget_screening_reports(screening_pks)
+        # A summary rendered while this transaction ran is dropped once more.
+        transaction.on_commit(lambda: forget_screening_reports(screening_pks))
         audit_record(
             actor_label="system",
             action="family_check.purge",

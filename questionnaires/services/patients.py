@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from questionnaires import selectors
 from questionnaires.models import AuditEvent, Patient, Screening, ScreeningPart
-from questionnaires.reports.pdf import cache_owner, forget_cached_reports
+from questionnaires.reports.pdf import forget_screening_reports
 from questionnaires.services.audit import audit_record
 
 EXPORT_FORMAT = "hikiscreen-patient-export"
@@ -157,7 +157,7 @@ def patient_erase(*, patient: Patient, by: User) -> Erasure:
     screening_pks = [s.pk for s in records.screenings]
     counts = {
         **records.counts,
-        "cached_reports": _forget_reports(screening_pks),
+        "cached_reports": forget_screening_reports(screening_pks),
     }
     _scrub_admin_log(locked, screening_pks)
     # Recorded first, while the patient still has its id; the event is the only
@@ -173,12 +173,8 @@ def patient_erase(*, patient: Patient, by: User) -> Erasure:
     locked.delete()
     # A report rendered by a request that read the screening just before this
     # transaction committed is deleted once more after the commit.
-    transaction.on_commit(lambda: _forget_reports(screening_pks))
+    transaction.on_commit(lambda: forget_screening_reports(screening_pks))
     return Erasure(patient_pk=former_pk, counts=counts)
-
-
-def _forget_reports(screening_pks: list[int]) -> int:
-    return sum(forget_cached_reports(cache_owner(pk)) for pk in screening_pks)
 
 
 def _scrub_admin_log(patient: Patient, screening_pks: list[int]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
 
 from questionnaires import selectors
@@ -19,9 +21,14 @@ from questionnaires.models import (
     Patient,
     Screening,
 )
+from questionnaires.reports.inputs import report_from_input
+from questionnaires.reports.pdf import cache_key, cache_owner, render_report_cached
 from questionnaires.services import invitations as services
 from questionnaires.services import screenings as screening_services
 from tests.factories import FAMILY, SELF, start_screening
+from tests.helpers import ROOT
+
+EXAMPLES = ROOT / "questionnaires/reports/examples"
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +155,21 @@ def test_purge_deletes_only_expired_anonymous_checks(
     assert not Answer.objects.filter(part=old.part).exists()
     assert Screening.objects.filter(pk=recent.screening.pk).exists()
     assert Screening.objects.filter(pk=part.screening_id).exists()  # clinic data kept
+
+
+def test_purge_deletes_the_cached_summary_pdf_of_a_purged_check(
+    family_protocol: Any, settings: Any
+) -> None:
+    settings.FAMILY_CHECK_RETENTION_DAYS = 30
+    old = services.family_check_start(age=17, language="en", protocol=family_protocol)
+    example = json.loads((EXAMPLES / "negative.json").read_text())
+    data = report_from_input(
+        example, lang="en", organisation="", patient_code="", report_date="2026-01-01"
+    )
+    render_report_cached(
+        data, audience="family", lang="en", owner=cache_owner(old.screening.pk)
+    )
+    key = cache_key(data, audience="family", lang="en")
+    assert isinstance(cache.get(key), bytes)
+    services.family_checks_purge(now=timezone.now() + timedelta(days=31))
+    assert cache.get(key) is None
