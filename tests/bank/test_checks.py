@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import checks as django_checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from questionnaires import checks
 from questionnaires.bank import loader
@@ -80,3 +83,19 @@ def test_a_protocol_naming_a_missing_version_is_an_error(
     assert "protocols[0].instruments[0]: demo v2 is not a bundled version" in (
         messages[0].msg
     )
+
+
+def test_the_checks_are_registered_with_manage_py_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, err = StringIO(), StringIO()
+    # The test settings' fast hasher is a deploy error of its own; only I001 matters.
+    call_command(
+        "check", "--deploy", "--fail-level", "CRITICAL", stdout=out, stderr=err
+    )
+    assert "questionnaires.I001" in out.getvalue() + err.getvalue()
+
+    (tmp_path / "garbled-v1.json").write_text("{not json")
+    monkeypatch.setattr(checks, "BUNDLED_DIR", tmp_path)
+    with pytest.raises(SystemCheckError, match="garbled-v1.json"):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
