@@ -41,7 +41,7 @@ SUBMIT_COPIES = 4  # ...sending the submit this many times at once, half to each
 KILLED_RESPONDENTS = 6  # saving pages on the server that is killed
 THREADS = 16
 WORKERS = 2  # gunicorn workers per server
-TOKEN_RATE = 40  # per client address and minute; a respondent sends about 20
+TOKEN_RATE = 40  # per client address and day; a respondent sends about 20
 PASSWORD = "scale-out-" + "Qw7rT2yU9pLk"
 
 
@@ -84,25 +84,26 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         servers.scratch_redis(REDIS_URL) as redis,
     ):
         env = servers.server_env(
-            database_url, REDIS_URL, TOKEN_RATE_LIMIT=f"{TOKEN_RATE}/m"
-        )
-        made = servers.in_database(
-            env,
-            "prepare",
-            {
-                "audience": "informant",
-                "count": RESPONDENTS + KILLED_RESPONDENTS,
-                "seed": 8,
-                "password": PASSWORD,
-            },
+            database_url, REDIS_URL, TOKEN_RATE_LIMIT=f"{TOKEN_RATE}/d"
         )
         pair = {
             name: Server(name, env, WORKERS, logs / f"server-{name}.log")
             for name in ("A", "B")
         }
         try:
+            # The workers boot (no database needed yet) while the database is made.
             for server in pair.values():
                 server.start()
+            made = servers.in_database(
+                env,
+                "prepare",
+                {
+                    "audience": "informant",
+                    "count": RESPONDENTS + KILLED_RESPONDENTS,
+                    "seed": 8,
+                    "password": PASSWORD,
+                },
+            )
             for server in pair.values():
                 server.wait_ready()
             yield Cluster(env, pair, made["respondents"], made["username"], redis)
@@ -263,6 +264,8 @@ def test_concurrent_submissions_over_two_servers_are_each_stored_exactly_once(
     ports = cluster.ports()
     tally = Tally()
     before = {name: len(server.statuses()) for name, server in cluster.servers.items()}
+    server_cpu = sum(server.cpu_seconds() for server in cluster.servers.values())
+    client_cpu = time.process_time()
     started = time.monotonic()
 
     def run(number: int) -> None:
@@ -274,8 +277,11 @@ def test_concurrent_submissions_over_two_servers_are_each_stored_exactly_once(
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(run, range(len(respondents))))
     seconds = time.monotonic() - started
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = sum(s.cpu_seconds() for s in cluster.servers.values()) - server_cpu
 
     stored = cluster.inspect([r["part"] for r in respondents])
+    checked = time.monotonic() - started - seconds
     wrong = {
         number: problem
         for number, respondent in enumerate(respondents)
@@ -289,10 +295,13 @@ def test_concurrent_submissions_over_two_servers_are_each_stored_exactly_once(
     figures = (
         f"scale-out: {len(respondents)} respondents, {tally.requests} requests in "
         f"{seconds:.1f} s over servers {served} ({WORKERS} workers each, "
-        f"{THREADS} client threads); submissions sent {tally.submits_sent} "
+        f"{THREADS} client threads; CPU: servers {server_cpu:.1f} s, "
+        f"{1000 * server_cpu / max(tally.requests, 1):.1f} ms per request, client "
+        f"{client_cpu:.1f} s); submissions sent {tally.submits_sent} "
         f"({tally.duplicates_sent} duplicates, {tally.duplicates_absorbed} absorbed), "
         f"stored exactly once {len(respondents) - len(wrong)}, wrong {len(wrong)}, "
-        f"client errors {len(tally.errors)}, server 5xx {sum(failures.values())}"
+        f"client errors {len(tally.errors)}, server 5xx {sum(failures.values())}; "
+        f"database read back in {checked:.1f} s"
     )
     print("\n" + figures)  # noqa: T201 (the figures, shown by pytest -s)
     assert tally.submits_sent >= 200, figures
@@ -302,6 +311,60 @@ def test_concurrent_submissions_over_two_servers_are_each_stored_exactly_once(
     assert tally.duplicates_absorbed == tally.duplicates_sent, figures
     # Both servers carried a real share of the load.
     assert min(served.values()) > tally.requests // 4, figures
+
+
+def _send_step(
+    browser: Browser, port: int, respondent: dict[str, Any], step: int
+) -> tuple[int, str]:
+    """Page ``step``'s GET and POST, or after the last page the review and submit."""
+    if step <= len(respondent["pages"]):
+        path = _page(respondent, step)
+        form = {**respondent["pages"][step - 1], "action": "next"}
+        return browser.post_form(port, path, form, browser.form_token(port, path))
+    token = browser.form_token(port, _path(respondent, "review/"))
+    return browser.post_form(port, _path(respondent, "submit/"), {}, token)
+
+
+def _done(respondent: dict[str, Any]) -> str:
+    return _path(respondent, "done/")
+
+
+def _login(browser: Browser, port: int, password: str, username: str) -> int:
+    token = browser.form_token(port, "/accounts/login/")
+    status, _ = browser.post_form(
+        port, "/accounts/login/", {"username": username, "password": password}, token
+    )
+    return status
+
+
+def test_a_session_lock_out_and_rate_limit_made_on_one_server_hold_on_the_other(
+    cluster: Cluster,
+) -> None:
+    cluster.ensure_running()
+    a, b = cluster.servers["A"].port, cluster.servers["B"].port
+
+    # A session signed in through A is signed in on B.
+    clinician = Browser(_address(2000))
+    assert _login(clinician, a, PASSWORD, cluster.username) == 302
+    assert clinician.request(b, "GET", "/clinic/")[0] == 200
+    assert Browser(_address(2001)).request(b, "GET", "/clinic/")[0] == 302
+
+    # Five wrong passwords through A lock the username on B, right password or not.
+    attacker = Browser(_address(2002))
+    for _ in range(5):
+        _login(attacker, a, "wrong password", cluster.username)
+    assert _login(Browser(_address(2003)), b, PASSWORD, cluster.username) == 429
+    # ... and the address that sent them, whatever username it tries next.
+    assert _login(attacker, b, PASSWORD, "someone-else") == 429
+
+    # The token rate limit, counted in Redis: used up through A, it holds on B.
+    prober = Browser(_address(2004))
+    link = "/r/" + "x" * 43 + "/"
+    statuses = [prober.request(a, "GET", link)[0] for _ in range(TOKEN_RATE)]
+    assert statuses == [404] * TOKEN_RATE
+    assert prober.request(b, "GET", link)[0] == 429
+    assert Browser(_address(2005)).request(b, "GET", link)[0] == 404
+    assert cluster.redis.dbsize() > 0, "the counters are not in the shared Redis"
 
 
 @dataclass
@@ -417,57 +480,3 @@ def test_killing_a_server_mid_run_loses_no_saved_page(cluster: Cluster) -> None:
     assert not lost, f"{figures}\n{lost}"
     assert not incomplete, f"{figures}\n{incomplete}"
     assert not _server_errors(cluster), figures
-
-
-def _send_step(
-    browser: Browser, port: int, respondent: dict[str, Any], step: int
-) -> tuple[int, str]:
-    """Page ``step``'s GET and POST, or after the last page the review and submit."""
-    if step <= len(respondent["pages"]):
-        path = _page(respondent, step)
-        form = {**respondent["pages"][step - 1], "action": "next"}
-        return browser.post_form(port, path, form, browser.form_token(port, path))
-    token = browser.form_token(port, _path(respondent, "review/"))
-    return browser.post_form(port, _path(respondent, "submit/"), {}, token)
-
-
-def _done(respondent: dict[str, Any]) -> str:
-    return _path(respondent, "done/")
-
-
-def _login(browser: Browser, port: int, password: str, username: str) -> int:
-    token = browser.form_token(port, "/accounts/login/")
-    status, _ = browser.post_form(
-        port, "/accounts/login/", {"username": username, "password": password}, token
-    )
-    return status
-
-
-def test_a_session_lock_out_and_rate_limit_made_on_one_server_hold_on_the_other(
-    cluster: Cluster,
-) -> None:
-    cluster.ensure_running()
-    a, b = cluster.servers["A"].port, cluster.servers["B"].port
-
-    # A session signed in through A is signed in on B.
-    clinician = Browser(_address(2000))
-    assert _login(clinician, a, PASSWORD, cluster.username) == 302
-    assert clinician.request(b, "GET", "/clinic/")[0] == 200
-    assert Browser(_address(2001)).request(b, "GET", "/clinic/")[0] == 302
-
-    # Five wrong passwords through A lock the username on B, right password or not.
-    attacker = Browser(_address(2002))
-    for _ in range(5):
-        _login(attacker, a, "wrong password", cluster.username)
-    assert _login(Browser(_address(2003)), b, PASSWORD, cluster.username) == 429
-    # ... and the address that sent them, whatever username it tries next.
-    assert _login(attacker, b, PASSWORD, "someone-else") == 429
-
-    # The token rate limit, counted in Redis: used up through A, it holds on B.
-    prober = Browser(_address(2004))
-    link = "/r/" + "x" * 43 + "/"
-    statuses = [prober.request(a, "GET", link)[0] for _ in range(TOKEN_RATE)]
-    assert statuses == [404] * TOKEN_RATE
-    assert prober.request(b, "GET", link)[0] == 429
-    assert Browser(_address(2005)).request(b, "GET", link)[0] == 404
-    assert cluster.redis.dbsize() > 0, "the counters are not in the shared Redis"
