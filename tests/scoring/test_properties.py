@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from questionnaires.scoring.clinical import duration_band, going_out_band
@@ -196,6 +196,8 @@ def answers_to(
 
 
 ages = st.integers(10, 100)
+#: No per-example deadline: a shared, loaded machine must not make a property fail.
+untimed = settings(deadline=None)
 
 
 @st.composite
@@ -208,6 +210,7 @@ def screenings(
     return age, {code: draw(answers_to(code, age)) for code in sorted(chosen)}
 
 
+@untimed
 @given(st.sampled_from(sorted(TOTAL_RANGE)), st.data())
 def test_every_total_stays_within_its_published_range(
     code: str, data: st.DataObject
@@ -256,6 +259,7 @@ SUMMED = sorted(
 )
 
 
+@untimed
 @given(st.sampled_from(SUMMED), st.data())
 def test_raising_an_answer_raises_a_sum_by_as_much_or_mirrors_it_if_reversed(
     code: str, data: st.DataObject
@@ -265,12 +269,14 @@ def test_raising_an_answer_raises_a_sum_by_as_much_or_mirrors_it_if_reversed(
     assert after - before == (-(high - low) if reverse else high - low)
 
 
+@untimed
 @given(st.sampled_from(["pq16", "asq"]), st.data())
 def test_raising_an_answer_never_lowers_a_count(code: str, data: st.DataObject) -> None:
     _, _, _, before, after = _raised(code, data)
     assert after >= before
 
 
+@untimed
 @given(st.sampled_from(sorted(AQ10_AGREE)), st.data())
 def test_aq10_moves_only_in_each_items_keyed_direction(
     code: str, data: st.DataObject
@@ -282,6 +288,7 @@ def test_aq10_moves_only_in_each_items_keyed_direction(
         assert after >= before
 
 
+@untimed
 @given(screenings(), st.sampled_from(SUICIDE_ANSWERS))
 def test_a_suicide_positive_answer_always_yields_the_urgent_flag_first(
     screening: tuple[int, dict[str, dict[str, Any]]],
@@ -295,6 +302,7 @@ def test_a_suicide_positive_answer_always_yields_the_urgent_flag_first(
     assert f"{code}.{item_code}={value}" in first.because
 
 
+@untimed
 @given(screenings())
 def test_no_result_in_any_language_contains_a_forbidden_phrase(
     screening: tuple[int, dict[str, dict[str, Any]]],
@@ -307,6 +315,7 @@ def test_no_result_in_any_language_contains_a_forbidden_phrase(
         assert phrase("not_a_diagnosis", lang) in text
 
 
+@untimed
 @given(
     screenings(tuple(c for c in DEFINITIONS if c != "withdrawal")),
     st.data(),
