@@ -15,6 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import CommandError, call_command
 
 from questionnaires.reports import catalogue, pdf
+from questionnaires.reports.context import build_context, format_number
 from questionnaires.reports.crisis import crisis_contacts
 from questionnaires.scoring import wording
 from tests.reports.conftest import AUDIENCES, CASES, EXAMPLES, LANGS, example
@@ -135,6 +136,21 @@ def test_urgent_box_is_in_the_pdf_exactly_when_the_flag_is(case, audience, lang)
         assert content.startswith(heading)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_urgent_flag_is_named_in_the_box_before_the_report_begins(lang):
+    content = text("urgent", "clinician", lang)
+    urgent = [
+        f["code"]
+        for f in example("urgent").snapshot["flags"]
+        if f["severity"] == "urgent"
+    ]
+    assert urgent
+    start = content.index(squash(catalogue.text("title.clinician", lang), lang))
+    for code in urgent:
+        label = squash(catalogue.text(f"flag.{code}", lang), lang)
+        assert content.index(label) < start, code
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_numbers_in_the_pdf_equal_the_scoring_result(case):
     content = text(case, "clinician", "en")
@@ -145,6 +161,42 @@ def test_numbers_in_the_pdf_equal_the_scoring_result(case):
             maximum = int(meta["range"][1])
             assert f"{meta['short_name']} v1" in content
             assert f"{result['total']} of {maximum}" in content, code
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
+def test_scores_and_cutoffs_in_every_language_equal_the_scoring_result(case, lang):
+    content = text(case, "clinician", lang)
+    data = example(case, lang)
+    shown = 0
+    for code, result in data.snapshot["instruments"].items():
+        meta = data.instruments[code]
+        if meta["range"] is None:
+            continue
+        if result["total"] is not None:
+            score = catalogue.text(
+                "score_of",
+                lang,
+                total=format_number(result["total"]),
+                max=format_number(meta["range"][1]),
+            )
+            assert squash(score, lang) in content, (code, score)
+            shown += 1
+        for cutoff in meta["cutoffs"]:
+            label = catalogue.text("cutoff", lang, value=format_number(cutoff))
+            assert squash(label, lang) in content, (code, label)
+    assert shown, "the example scored no instrument with a total"
+
+
+@pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
+def test_family_pdf_tells_the_answers_the_summary_was_built_from(case, lang):
+    content = text(case, "family", lang)
+    data = example(case, lang)
+    ctx = build_context(
+        data.snapshot, data.instruments, audience="family", lang=lang, meta=data.meta
+    )
+    for line in ctx["told"]:
+        assert squash(line["label"], lang) in content
+        assert squash(line["value"], lang) in content, line
 
 
 def test_criteria_evidence_answers_are_in_the_pdf():
