@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -264,7 +265,7 @@ def _inspect(payload: dict[str, Any]) -> dict[str, Any]:
     """What the database holds for these parts, read with a fresh connection."""
     from django.db.models import Count
 
-    from questionnaires.models import Answer, AuditEvent, ScreeningPart
+    from questionnaires.models import Answer, AuditEvent, Invitation, ScreeningPart
 
     ids = payload["parts"]
     parts = ScreeningPart.objects.filter(pk__in=ids).select_related("screening")
@@ -276,15 +277,28 @@ def _inspect(payload: dict[str, Any]) -> dict[str, Any]:
     for part_id, code, item_code, value in rows:
         answers[part_id].setdefault(code, {})[item_code] = value
         counts[part_id] = counts.get(part_id, 0) + 1
-    submits = dict(
-        AuditEvent.objects.filter(
-            action="screening_part.submit",
-            target_type="questionnaires.screeningpart",
-            target_id__in=[str(pk) for pk in ids],
+
+    def events(action: str, model: str, targets: dict[str, int]) -> Counter[int]:
+        found = (
+            AuditEvent.objects.filter(
+                action=action, target_type=model, target_id__in=list(targets)
+            )
+            .order_by()  # no default ordering in the GROUP BY
+            .values_list("target_id")
+            .annotate(n=Count("id"))
         )
-        .order_by()  # no default ordering in the GROUP BY
-        .values_list("target_id")
-        .annotate(n=Count("id"))
+        return Counter({targets[target]: n for target, n in found})
+
+    submits = events(
+        "screening_part.submit",
+        "questionnaires.screeningpart",
+        {str(pk): pk for pk in ids},
+    )
+    invitations = Invitation.objects.filter(part_id__in=ids).values_list("pk", "part")
+    opens = events(
+        "invitation.open",
+        "questionnaires.invitation",
+        {str(pk): part for pk, part in invitations},
     )
     return {
         str(part.pk): {
@@ -295,7 +309,8 @@ def _inspect(payload: dict[str, Any]) -> dict[str, Any]:
             "engine_version": (part.screening.result or {}).get("engine_version"),
             "answers": answers[part.pk],
             "answer_rows": counts.get(part.pk, 0),
-            "submit_events": submits.get(str(part.pk), 0),
+            "submit_events": submits[part.pk],
+            "open_events": opens[part.pk],
         }
         for part in parts
     }

@@ -105,14 +105,21 @@ def invitation_revoke(
     return invitation
 
 
+@transaction.atomic
 def invitation_open(*, invitation: Invitation, now: datetime | None = None) -> None:
-    """Stamp the first time a link was opened (once; no audit row per page)."""
+    """Stamp the first time a link was opened (once; no audit row per page).
+
+    Two servers may both hold the link as not yet opened: only the one whose
+    update stamps it records the audit event.
+    """
     if invitation.opened_at is None:
         now = now or timezone.now()
-        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
-            opened_at=now
-        )
+        stamped = Invitation.objects.filter(
+            pk=invitation.pk, opened_at__isnull=True
+        ).update(opened_at=now)
         invitation.opened_at = now
+        if not stamped:
+            return
         audit_record(
             actor_label="respondent",
             action="invitation.open",

@@ -28,11 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
+from questionnaires import selectors
+from questionnaires.models import AuditEvent, Patient
+from questionnaires.services import invitations
 from tests import servers
+from tests.factories import FAMILY, start_screening
 from tests.servers import Browser, Server, UnexpectedResponse
-
-pytestmark = pytest.mark.slow
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # this module's own database, flushed
 RESPONDENTS = 200  # distinct complete submissions, spread over both servers
@@ -179,10 +182,19 @@ def _complete(
     rng = random.Random(number)  # noqa: S311 (which server: no secret)
     browser = Browser(_address(number))
     duplicated = number % DUPLICATED_EVERY == 0
-    status, _, _ = browser.request(rng.choice(ports), "GET", _path(respondent))
-    tally.add(requests=1)
-    if status != 200:
-        raise UnexpectedResponse(f"start page: HTTP {status}")
+    # The link, opened (in two tabs at once for a duplicated respondent).
+    opened = _together(
+        [
+            functools.partial(
+                browser.request, ports[copy % 2], "GET", _path(respondent)
+            )
+            for copy in range(2 if duplicated else 1)
+        ]
+    )
+    tally.add(requests=len(opened))
+    for result in opened:
+        if isinstance(result, Exception) or result[0] != 200:
+            raise UnexpectedResponse(f"start page: {_status(result)}")
     pages = respondent["pages"]
     for page, answers in enumerate(pages, start=1):
         token = browser.form_token(rng.choice(ports), _page(respondent, page))
@@ -226,6 +238,10 @@ def _complete(
         raise UnexpectedResponse(f"done page: HTTP {status}")
 
 
+def _status(result: Any) -> str:
+    return repr(result) if isinstance(result, Exception) else f"HTTP {result[0]}"
+
+
 def _stored_exactly_once(
     respondent: dict[str, Any], state: dict[str, Any] | None
 ) -> str | None:
@@ -236,6 +252,7 @@ def _stored_exactly_once(
     problems = {
         "not submitted": state["status"] != "submitted",
         f"{state['submit_events']} submit events": state["submit_events"] != 1,
+        f"{state['open_events']} link-opened events": state["open_events"] != 1,
         "no result snapshot": not (state["part_result"] and state["screening_result"]),
         "no engine version": not state["engine_version"],
         "answers differ from those sent": state["answers"] != respondent["expected"],
@@ -256,6 +273,7 @@ def _server_errors(cluster: Cluster) -> Counter[str]:
     )
 
 
+@pytest.mark.slow
 def test_concurrent_submissions_over_two_servers_are_each_stored_exactly_once(
     cluster: Cluster,
 ) -> None:
@@ -337,6 +355,7 @@ def _login(browser: Browser, port: int, password: str, username: str) -> int:
     return status
 
 
+@pytest.mark.slow
 def test_a_session_lock_out_and_rate_limit_made_on_one_server_hold_on_the_other(
     cluster: Cluster,
 ) -> None:
@@ -377,6 +396,7 @@ class Progress:
     finished: bool = False
 
 
+@pytest.mark.slow
 def test_killing_a_server_mid_run_loses_no_saved_page(cluster: Cluster) -> None:
     cluster.ensure_running()
     doomed, survivor = cluster.servers["A"], cluster.servers["B"]
@@ -391,6 +411,8 @@ def test_killing_a_server_mid_run_loses_no_saved_page(cluster: Cluster) -> None:
         browser = Browser(_address(1000 + index))
         count = len(respondent["pages"])
         port = doomed.port
+        if browser.request(port, "GET", _path(respondent))[0] != 200:
+            raise UnexpectedResponse("start page on A")
         step = 1  # pages 1..count, then count + 1: review and submit
         while step <= count + 1:
             with lock:
@@ -441,9 +463,10 @@ def test_killing_a_server_mid_run_loses_no_saved_page(cluster: Cluster) -> None:
         with lock:
             lock.wait_for(lambda: all(p.cut or p.finished for p in progress), 60)
             at_kill = [(set(p.acknowledged), p.in_flight) for p in progress]
-        # Before anyone goes on, the database holds every page A acknowledged.
-        stored = cluster.inspect([r["part"] for r in respondents])
-        go_on.set()
+        try:  # Before anyone goes on, read what the database holds.
+            stored = cluster.inspect([r["part"] for r in respondents])
+        finally:
+            go_on.set()
         errors = [f.exception() for f in running]
 
     lost = []
@@ -480,3 +503,18 @@ def test_killing_a_server_mid_run_loses_no_saved_page(cluster: Cluster) -> None:
     assert not lost, f"{figures}\n{lost}"
     assert not incomplete, f"{figures}\n{incomplete}"
     assert not _server_errors(cluster), figures
+
+
+@pytest.mark.django_db
+def test_a_link_opened_through_two_servers_at_once_is_recorded_once(
+    clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> None:
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("informant", protocols[FAMILY], "link")]
+    )
+    issued = invitations.invitation_create(part=screening.parts.get(), by=clinician)
+    # Two servers each loaded the link before either of them stamped it opened.
+    first, second = (selectors.invitation_get_by_token(issued.token) for _ in "AB")
+    invitations.invitation_open(invitation=first)
+    invitations.invitation_open(invitation=second)
+    assert AuditEvent.objects.filter(action="invitation.open").count() == 1
