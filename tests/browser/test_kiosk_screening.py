@@ -80,7 +80,9 @@ def test_clinician_hands_the_tablet_over_and_reads_the_result(
     assert page.get_by_role("link").count() == 2  # skip link and "Clinician: continue"
     page.goto(visitor.base_url + f"/patients/{Patient.objects.get().pk}/")
     assert "/accounts/login/" in page.url  # the clinician was signed out
+    visitor.check("signed-out")
     page.go_back()
+    visitor.check("hand-back-again")
 
     # The clinician takes the device back with their password.
     page.get_by_role("link", name="Clinician: continue").click()

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from questionnaires.models import AuditEvent, Patient
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, check_accessibility
 from tests.browser.steps import (
     FAMILY_ANSWERS,
     answer_until_review,
@@ -87,6 +87,7 @@ def test_parent_leaves_halfway_resumes_from_the_link_and_submits_once(
     # A second submission from the old tab records nothing new.
     other_tab.get_by_role("button", name="Send my answers").click()
     other_tab.wait_for_url("**/done/")
+    check_accessibility(other_tab, name="parent-other-tab-done")
     part.refresh_from_db()
     assert part.submitted_at == submitted_at
     assert AuditEvent.objects.filter(action="screening_part.submit").count() == 1
@@ -97,4 +98,5 @@ def test_parent_leaves_halfway_resumes_from_the_link_and_submits_once(
     assert page.get_by_role("link", name="Start").count() == 0
     page.goto(second.base_url + f"{link}page/3/")
     assert page.url.endswith("/done/")
+    second.check("page-3-after-done")
     assert first.csp_errors == second.csp_errors == []
