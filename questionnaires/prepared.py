@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connections
-from django.db.models import Model, QuerySet, signals
+from django.db.models import AutoField, Model, QuerySet, signals
+from django.db.models.constants import OnConflict
 from django.db.models.query import (
     ModelIterable,
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.sql import InsertQuery
 
 Build = Callable[..., "QuerySet[Any]"]
 
@@ -150,15 +152,34 @@ def fetch(name: str, build: Build, *args: Any, using: str = "default") -> list[A
 
 _updates: dict[tuple[type[Model], tuple[str, ...], str], str] = {}
 
+#: One SQL statement and its parameters.
+Statement = tuple[str, Sequence[Any]]
+
+
+def hooked(instance: Model) -> bool:
+    """Whether a ``pre_save``/``post_save`` receiver listens for ``instance``'s model
+    (then save it with ``save()``, not with :func:`update_statement`)."""
+    model = type(instance)
+    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(
+        model
+    )
+
 
 def update(instance: Model, fields: Sequence[str], *, using: str = "default") -> None:
     """``instance.save(update_fields=fields)`` as one UPDATE by primary key, its SQL
     built once. Falls back to ``save()`` when a ``pre_save``/``post_save`` receiver
     listens for the model, so nothing that hooks saving is skipped."""
-    model = type(instance)
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if hooked(instance):
         instance.save(update_fields=fields, using=using)
         return
+    run([update_statement(instance, fields, using=using)], using=using)
+
+
+def update_statement(
+    instance: Model, fields: Sequence[str], *, using: str = "default"
+) -> Statement:
+    """The UPDATE :func:`update` runs (no signals: callers check :func:`hooked`)."""
+    model = type(instance)
     connection = connections[using]
     meta = model._meta
     concrete = {f.name: f for f in meta.concrete_fields}
@@ -179,10 +200,66 @@ def update(instance: Model, fields: Sequence[str], *, using: str = "default") ->
         f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns
     ]
     params.append(pk.get_db_prep_value(instance.pk, connection))
+    return sql, params
+
+
+def upsert_statements(
+    objs: Sequence[Model],
+    *,
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
+    using: str = "default",
+) -> list[Statement]:
+    """The SQL of ``bulk_create(objs, update_conflicts=True, ...)``, compiled by
+    Django's own insert compiler, for new objects (no primary key), without running
+    it; no ids are returned."""
+    model = type(objs[0])
+    meta = model._meta
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not f.generated and not isinstance(f, AutoField)
+    ]
+    for obj in objs:
+        if obj.pk is not None:
+            raise ValueError("upsert_statements: only objects without a primary key")
+        unsaved: Any = obj  # Django's own check, as bulk_create() runs it
+        unsaved._prepare_related_fields_for_save(operation_name="bulk_create")
+    query = InsertQuery(
+        model,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in update_fields],
+        unique_fields=[meta.get_field(name) for name in unique_fields],
+    )
+    query.insert_values(fields, list(objs), raw=False)
+    compiler: Any = query.get_compiler(using=using)
+    return [(sql, params) for sql, params in compiler.as_sql()]
+
+
+def run(statements: Sequence[Statement], *, using: str = "default") -> None:
+    """Run ``statements`` in order; on PostgreSQL in one round trip.
+
+    Each must change at least one row, or DatabaseError is raised, as
+    ``save(update_fields=...)`` does for a row that is gone (on PostgreSQL only the
+    last statement's count is known, so put the UPDATE by primary key last).
+    """
+    connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            # psycopg2 sends the statements as one query; they run in order, in the
+            # current transaction, and the first error stops the rest.
+            cursor.execute(
+                ";\n".join(sql for sql, _ in statements),
+                [p for _, params in statements for p in params],
+            )
+            counts = [cursor.rowcount]
+        else:
+            counts = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                counts.append(cursor.rowcount)
+    if any(count < 1 for count in counts):
+        raise DatabaseError("An update did not affect any rows.")
 
 
 def clear() -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -230,14 +230,33 @@ def _invitation_by_hash(digest: str) -> QuerySet[Invitation]:
     )
 
 
-@dataclass
 class PartState:
-    """A part's instrument versions, their definitions and its saved answers."""
+    """A part's instrument versions, their definitions and its saved answers.
 
-    part: ScreeningPart
-    versions: list[InstrumentVersion]
-    definitions: list[InstrumentDefinition]
-    answers: dict[str, dict[str, Value]] = field(default_factory=dict)
+    Without ``answers`` they are read when first used (one query), so a page POST
+    whose checks need none of them reads them only once, under the part's lock
+    (``services.screenings.answers_save``).
+    """
+
+    def __init__(
+        self,
+        *,
+        part: ScreeningPart,
+        versions: list[InstrumentVersion],
+        definitions: list[InstrumentDefinition],
+        answers: dict[str, dict[str, Value]] | None = None,
+    ) -> None:
+        self.part = part
+        self.versions = versions
+        self.definitions = definitions
+        self._answers = answers
+
+    @property
+    def answers(self) -> dict[str, dict[str, Value]]:
+        if self._answers is None:
+            code_of = {v.pk: v.instrument.code for v in self.versions}
+            self._answers = answers_by_code(part_answer_rows(self.part.pk), code_of)
+        return self._answers
 
     @property
     def versions_by_code(self) -> dict[str, InstrumentVersion]:
@@ -249,22 +268,24 @@ class PartState:
 
 
 def part_state(part: ScreeningPart) -> PartState:
-    """Load what a questionnaire page needs, whatever its size: the part's answers
-    in one query, and its protocol's instrument versions in one more, or none once
-    they are cached (a published protocol, its protocol loaded with the part)."""
+    """Load what a questionnaire page needs, whatever its size: its protocol's
+    instrument versions in one query, or none once they are cached (a published
+    protocol, loaded with the part), and its answers in one more when first used."""
     versions, definitions = _protocol_versions(part)
-    code_of = {v.pk: v.instrument.code for v in versions}
+    return PartState(part=part, versions=list(versions), definitions=list(definitions))
+
+
+def answers_by_code(
+    rows: Iterable[tuple[int, str, Value]], code_of: Mapping[int, str]
+) -> dict[str, dict[str, Value]]:
+    """Answer rows as instrument code -> item code -> value (unknown versions left
+    out)."""
     answers: dict[str, dict[str, Value]] = {}
-    for version_id, item_code, value in part_answer_rows(part.pk):
+    for version_id, item_code, value in rows:
         code = code_of.get(version_id)
         if code is not None:
             answers.setdefault(code, {})[item_code] = value
-    return PartState(
-        part=part,
-        versions=list(versions),
-        definitions=list(definitions),
-        answers=answers,
-    )
+    return answers
 
 
 def part_answer_rows(part_pk: int) -> list[tuple[int, str, Value]]:

@@ -166,3 +166,57 @@ def test_update_saves_through_the_model_when_a_receiver_listens(
 
     assert heard == [(part.pk, {"last_page"})]
     assert ScreeningPart.objects.get(pk=part.pk).last_page == 2
+
+
+def test_upsert_statements_insert_then_replace_as_bulk_create_does(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, _] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+    version = selectors.part_state(part).versions_by_code["phq9"]
+
+    def rows(values: dict[str, int]) -> list[Answer]:
+        return [
+            Answer(
+                part=part,
+                instrument_version=version,
+                item_code=code,
+                option_code=str(value),
+                value=value,
+            )
+            for code, value in values.items()
+        ]
+
+    for values in ({"phq9_1": 1, "phq9_2": 2}, {"phq9_2": 3, "phq9_3": 0}):
+        prepared.run(
+            prepared.upsert_statements(
+                rows(values),
+                unique_fields=["part", "instrument_version", "item_code"],
+                update_fields=["option_code", "value"],
+            )
+        )
+
+    stored = Answer.objects.filter(part=part).order_by("item_code")
+    assert [(a.item_code, a.option_code, a.value) for a in stored] == [
+        ("phq9_1", "1", 1),
+        ("phq9_2", "3", 3),
+        ("phq9_3", "0", 0),
+    ]
+
+
+def test_run_raises_when_its_last_update_finds_no_row(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, other] = _two_links(clinician, patient, protocols)
+    part = selectors.invitation_get_by_token(token).part
+    kept = selectors.invitation_get_by_token(other).part
+    ScreeningPart.objects.filter(pk=part.pk).delete()
+    kept.last_page = part.last_page = 3
+
+    with pytest.raises(DatabaseError):
+        prepared.run(
+            [
+                prepared.update_statement(kept, ["last_page"]),
+                prepared.update_statement(part, ["last_page"]),
+            ]
+        )

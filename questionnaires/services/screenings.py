@@ -199,13 +199,6 @@ def answers_save(
                 )
             )
             state.answers.setdefault(code, {})[item_code] = value
-    if rows:
-        Answer.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["part", "instrument_version", "item_code"],
-            update_fields=["option_code", "value", "updated_at"],
-        )
     if cleared:
         _delete_answers(locked, cleared)
     fields = ["status", "last_page", "language"]
@@ -223,8 +216,28 @@ def answers_save(
         locked.crisis_at = now
         fields.append("crisis_at")
         _mark_urgent(locked.screening, now=now, source=locked.role)
-    prepared.update(locked, fields)
+    _write(locked, rows, fields)
     return SaveOutcome(part=locked, crisis=crisis)
+
+
+def _write(part: ScreeningPart, rows: list[Answer], fields: list[str]) -> None:
+    """Upsert the answer rows and update the part's ``fields``: on PostgreSQL in
+    one round trip, both compiled by Django as ``bulk_create(update_conflicts=True)``
+    and ``save(update_fields=...)`` would."""
+    upserts = (
+        prepared.upsert_statements(
+            rows,
+            unique_fields=["part", "instrument_version", "item_code"],
+            update_fields=["option_code", "value", "updated_at"],
+        )
+        if rows
+        else []
+    )
+    if prepared.hooked(part):
+        prepared.run(upserts)
+        part.save(update_fields=fields)
+        return
+    prepared.run([*upserts, prepared.update_statement(part, fields)])
 
 
 def _part_for_update(pk: int) -> QuerySet[ScreeningPart]:
@@ -241,11 +254,7 @@ def _with_current_answers(
 ) -> selectors.PartState:
     """``state`` with the part's answers as they are now (one query)."""
     code_of = {v.pk: code for code, v in state.versions_by_code.items()}
-    answers: dict[str, dict[str, Value]] = {}
-    for version_id, item_code, value in selectors.part_answer_rows(part.pk):
-        code = code_of.get(version_id)
-        if code is not None:
-            answers.setdefault(code, {})[item_code] = value
+    answers = selectors.answers_by_code(selectors.part_answer_rows(part.pk), code_of)
     return selectors.PartState(
         part=part,
         versions=state.versions,

@@ -156,26 +156,45 @@ def start_questionnaire(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 def _page_form(
     ctx: Context, page: flow.Page, data: Mapping[str, Any] | None
-) -> tuple[QuestionnaireForm, frozenset[str]]:
+) -> QuestionnaireForm:
     definition = page.instrument
-    saved = ctx.state.answers.get(definition.code, {})
+    # A POST reads the saved answers before the save (which reads them again under
+    # the part's lock) only if its checks can use them: a condition on this page
+    # that may refer to an item of another page.
+    reads_saved = data is None or _checks_read_other_pages(page)
+    saved = ctx.state.answers.get(definition.code, {}) if reads_saved else {}
     form_class = questionnaire_form_class(
         definition, lang=ctx.lang, section=_section_index(page, ctx.pages)
     )
     page_codes = {item.code for item in page.items}
     others = {c: v for c, v in saved.items() if c not in page_codes}
-    form = form_class(
+    return form_class(
         data,
         initial={c: v for c, v in saved.items() if c in page_codes},
         age=ctx.age,
         context_answers=others,
     )
-    current = dict(saved)
-    if data is not None:
+
+
+def _checks_read_other_pages(page: flow.Page) -> bool:
+    """Whether validating ``page`` can read an answer given on another page: only a
+    ``show_if`` of one of its items can, and only if its instrument has other items
+    (QuestionnaireForm.context_answers)."""
+    return len(page.items) < len(page.instrument.items) and any(
+        item.show_if is not None for item in page.items
+    )
+
+
+def _with_layout(
+    ctx: Context, page: flow.Page, form: QuestionnaireForm
+) -> frozenset[str]:
+    """Give ``form`` the page's layout; return the codes of the items shown."""
+    current = dict(ctx.state.answers.get(page.instrument.code, {}))
+    if form.is_bound:
         current.update(_posted_values(form, page))
-    shown = flow.shown_items(definition, current, ctx.age)
+    shown = flow.shown_items(page.instrument, current, ctx.age)
     form.helper = _helper(page, shown, ctx.lang)
-    return form, shown
+    return shown
 
 
 def _section_index(page: flow.Page, pages: tuple[flow.Page, ...]) -> int:
@@ -267,7 +286,8 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
         raise Http404
     page = ctx.pages[number - 1]
     if request.method == "GET":
-        form, shown = _page_form(ctx, page, None)
+        form = _page_form(ctx, page, None)
+        shown = _with_layout(ctx, page, form)
         # A published page is rendered once; only this respondent's answers and
         # branching are filled in (questionnaires/compiled_pages.py).
         form_html = compiled_pages.render_form(
@@ -280,11 +300,11 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
     action = request.POST.get("action", "next")
     if action not in ACTIONS:
         action = "next"
-    form, shown = _page_form(ctx, page, request.POST)
+    form = _page_form(ctx, page, request.POST)
     form.require_answers = action == "next"
     valid = form.is_valid()
     _one_error_per_question(form)
-    to_save = _answers_to_save(form, page, shown)
+    to_save = _answers_to_save(form, page)
     try:
         services.answers_save(
             part=ctx.part,
@@ -308,6 +328,7 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
     if not valid:
         # Reload the part so a crisis raised by this very save shows at once.
         ctx.part.refresh_from_db(fields=["crisis_at"])
+        _with_layout(ctx, page, form)
         return _render_page(
             request, ctx, page, form, errors=_error_summary(form, page), status=422
         )
@@ -337,9 +358,7 @@ def _resume_at(number: int, action: str, valid: bool, count: int) -> int:
     return number
 
 
-def _answers_to_save(
-    form: QuestionnaireForm, page: flow.Page, shown: frozenset[str]
-) -> dict[str, Any]:
+def _answers_to_save(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]:
     """Every field that validated: its value, or None to clear an emptied answer.
 
     Fields with an error keep their saved answer; the page shows the error and the
