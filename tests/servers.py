@@ -60,6 +60,8 @@ def scratch_database(server: str, label: str) -> Iterator[str]:
     try:
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
+            # Commits do not wait for the WAL flush: only a crash of PostgreSQL
+            # itself could lose one, and the tests kill app servers, not it.
             cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         yield f"{server}/{name}"
     finally:
@@ -381,15 +383,6 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
 
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
     def cpu_seconds(self) -> float:
         """CPU time used so far by the live processes of this server (Linux)."""
         if self.process is None:
@@ -413,6 +406,21 @@ class Server:
 
     def tail(self) -> str:
         return self.text()[-4000:]
+
+
+def stop_all(servers: list[Server]) -> None:
+    """Stop gracefully (SIGTERM), all at once; SIGKILL what lingers after 30 s."""
+    running = [
+        s.process for s in servers if s.process is not None and s.process.poll() is None
+    ]
+    for process in running:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in running:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
 
 
 # --- The client ----------------------------------------------------------------------

@@ -111,13 +111,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 server.wait_ready()
             yield Cluster(env, pair, made["respondents"], made["username"], redis)
         finally:
-            for server in pair.values():
-                server.stop()
+            servers.stop_all(list(pair.values()))
 
 
 def _address(number: int) -> str:
-    """A client address of its own for each simulated browser (TEST-NET-2/3)."""
-    return f"198.51.{100 + number // 250}.{number % 250 + 1}"
+    """A client address of its own for each simulated browser (private range; only
+    sent as X-Forwarded-For, so rate limits count each browser apart)."""
+    return f"10.8.{number // 250}.{number % 250 + 1}"
 
 
 def _path(respondent: dict[str, Any], suffix: str = "") -> str:
