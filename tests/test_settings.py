@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.helpers import manage, production_env
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT, manage, production_env
 
 
 def test_production_settings_start_with_their_secrets() -> None:
@@ -67,3 +72,40 @@ def test_production_cookies_are_secure_and_https_is_enforced() -> None:
     result = manage("shell", "--no-imports", "-c", code, env=production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"] * 5
+
+
+def _import_wsgi(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Load the WSGI application as gunicorn does, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", "import hikiscreen.wsgi"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_wsgi_application_refuses_to_start_without_its_secrets() -> None:
+    # gunicorn runs no system checks: the WSGI module itself must refuse.
+    result = _import_wsgi(production_env(SECRET_KEY=None, ALLOWED_HOSTS=None))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_the_wsgi_application_loads_with_production_secrets() -> None:
+    result = _import_wsgi(production_env())
+    assert result.returncode == 0, result.stderr
+
+
+def test_scoring_needs_no_production_configuration(tmp_path: Path) -> None:
+    screening = tmp_path / "input.json"
+    screening.write_text(json.dumps({"age": 19, "answers": {}}))
+    result = manage(
+        "score", str(screening), env=production_env(SECRET_KEY=None, ALLOWED_HOSTS=None)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"]["category"] == "incomplete"
