@@ -275,3 +275,13 @@ def test_a_protocol_cannot_be_published_until_licensed_text_is_entered(
     client.post(publish)
     protocol.refresh_from_db()
     assert protocol.status == Protocol.Status.PUBLISHED
+
+
+def test_an_instrument_with_versions_cannot_be_deleted(admin_user: User) -> None:
+    version = demo_version(publish=False)
+    url = reverse(
+        "admin:questionnaires_instrument_delete", args=[version.instrument.pk]
+    )
+
+    assert _client(admin_user).post(url, {"post": "yes"}).status_code == 403
+    assert Instrument.objects.filter(code="demo").exists()
