@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import ROOT, manage, production_env
+from tests.helpers import manage, production_env
 
 
 def test_production_settings_start_with_their_secrets() -> None:
@@ -75,16 +74,8 @@ def test_production_cookies_are_secure_and_https_is_enforced() -> None:
 
 
 def _import_wsgi(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Load the WSGI application as gunicorn does, in a fresh interpreter."""
-    return subprocess.run(
-        [sys.executable, "-c", "import hikiscreen.wsgi"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """Load the WSGI application as gunicorn does (`shell` runs no system checks)."""
+    return manage("shell", "--no-imports", "-c", "import hikiscreen.wsgi", env=env)
 
 
 def test_the_wsgi_application_refuses_to_start_without_its_secrets() -> None:
