@@ -114,13 +114,7 @@ def _populators(klass_info: Any, select: Any, alias: str) -> list[Any]:
     return list(populate(klass_info, select, alias))
 
 
-def fetch(name: str, build: Build, *args: Any, using: str = "default") -> list[Any]:
-    """``list(build(*args))``, with ``build``'s SQL compiled once per connection.
-
-    ``name`` identifies ``build`` (one name, one queryset shape); ``args`` are the
-    ints and strings the SQL varies in. A ``select_for_update`` queryset must run
-    inside a transaction, as Django requires.
-    """
+def _compiled_for(name: str, build: Build, args: tuple[Any, ...], using: str) -> Any:
     connection = connections[using]
     key = (name, id(connection), using)
     compiled = _compiled.get(key)
@@ -133,19 +127,48 @@ def fetch(name: str, build: Build, *args: Any, using: str = "default") -> list[A
         and connection.features.has_select_for_update
     ):
         raise RuntimeError(f"{name}: select_for_update outside a transaction")
+    return compiled
+
+
+def fetch(
+    name: str,
+    build: Build,
+    *args: Any,
+    first: tuple[str, Build] | None = None,
+    using: str = "default",
+) -> list[Any]:
+    """``list(build(*args))``, with ``build``'s SQL compiled once per connection.
+
+    ``name`` identifies ``build`` (one name, one queryset shape); ``args`` are the
+    ints and strings the SQL varies in. A ``select_for_update`` queryset must run
+    inside a transaction, as Django requires. ``first``, a (name, build) taking the
+    same ``args``, runs before and its rows are dropped (a row lock): on PostgreSQL
+    in the same round trip, as a statement of its own, so ``build``'s statement
+    starts after it has finished (and, in READ COMMITTED, sees what was committed
+    by then).
+    """
+    connection = connections[using]
+    compiled = _compiled_for(name, build, args, using)
+    statements = [(compiled.sql, compiled.params_for(args))]
+    if first is not None:
+        before = _compiled_for(first[0], first[1], args, using)
+        statements.insert(0, (before.sql, before.params_for(args)))
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.params_for(args))
-        rows = cursor.fetchall()
+        _execute(connection, cursor, statements)
+        rows = cursor.fetchall()  # the last statement's
     results = compiled.compiler.results_iter([rows], tuple_expected=not compiled.model)
     if not compiled.model:
         return list(results)
     model = compiled.compiler.klass_info["model"]
+    annotations = compiled.compiler.annotation_col_map or {}
     start, end = compiled.fields
     objects = []
     for row in results:
         obj = model.from_db(using, list(compiled.init_list), row[start:end])
         for populator in compiled.populators:
             populator.populate(row, obj)
+        for attribute, position in annotations.items():
+            setattr(obj, attribute, row[position])
         objects.append(obj)
     return objects
 
@@ -245,21 +268,30 @@ def run(statements: Sequence[Statement], *, using: str = "default") -> None:
     """
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(statements) > 1:
-            # psycopg2 sends the statements as one query; they run in order, in the
-            # current transaction, and the first error stops the rest.
-            cursor.execute(
-                ";\n".join(sql for sql, _ in statements),
-                [p for _, params in statements for p in params],
-            )
-            counts = [cursor.rowcount]
-        else:
-            counts = []
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                counts.append(cursor.rowcount)
+        counts = _execute(connection, cursor, statements)
     if any(count < 1 for count in counts):
         raise DatabaseError("An update did not affect any rows.")
+
+
+def _execute(
+    connection: Any, cursor: Any, statements: Sequence[Statement]
+) -> list[int]:
+    """Run ``statements`` in order, on PostgreSQL in one round trip; return the row
+    counts known (there, only the last statement's)."""
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        # psycopg2 sends the statements as one query; they run in order, in the
+        # current transaction, the first error stops the rest, and the cursor holds
+        # the last one's rows.
+        cursor.execute(
+            ";\n".join(sql for sql, _ in statements),
+            [p for _, params in statements for p in params],
+        )
+        return [cursor.rowcount]
+    counts = []
+    for sql, params in statements:
+        cursor.execute(sql, params)
+        counts.append(cursor.rowcount)
+    return counts
 
 
 def clear() -> None:

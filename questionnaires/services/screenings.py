@@ -8,6 +8,7 @@ result never comes from an invalid answer.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,7 +172,7 @@ def answers_save(
     under the lock.
     """
     now = now or timezone.now()
-    [locked] = prepared.fetch("answers_save_lock", _part_for_update, part.pk)
+    locked = _lock_with_answers(part.pk)
     if locked.is_submitted:
         raise PartSubmitted
     if state is None or state.part.pk != locked.pk:
@@ -240,6 +242,23 @@ def _write(part: ScreeningPart, rows: list[Answer], fields: list[str]) -> None:
     prepared.run([*upserts, prepared.update_statement(part, fields)])
 
 
+def _lock_with_answers(pk: int) -> ScreeningPart:
+    """The part, locked, with its screening; on PostgreSQL with its answers too
+    (``answer_rows``), all in one round trip: the lock first, then, as a statement
+    of its own that starts once the lock is held, the part and its answers, so every
+    answer committed before the lock was granted is seen."""
+    if connection.vendor != "postgresql":
+        [locked] = prepared.fetch("answers_save_lock", _part_for_update, pk)
+        return locked
+    [locked] = prepared.fetch(
+        "answers_save_part_and_answers",
+        _part_with_answers,
+        pk,
+        first=("answers_save_lock_only", _lock_only),
+    )
+    return locked
+
+
 def _part_for_update(pk: int) -> QuerySet[ScreeningPart]:
     return (
         ScreeningPart.objects.select_for_update(of=("self",))
@@ -249,12 +268,46 @@ def _part_for_update(pk: int) -> QuerySet[ScreeningPart]:
     )
 
 
+def _lock_only(pk: int) -> QuerySet[ScreeningPart, tuple[int]]:
+    return (
+        ScreeningPart.objects.select_for_update()
+        .filter(pk=pk)
+        .order_by()
+        .values_list("pk")
+    )
+
+
+def _part_with_answers(pk: int) -> QuerySet[ScreeningPart]:
+    answers, parts = Answer._meta.db_table, ScreeningPart._meta.db_table
+    # PostgreSQL: (version id, item code, value) of every answer, or NULL. Only
+    # the models' own table names are put in the SQL.
+    sql = (
+        "SELECT json_agg(json_build_array(a.instrument_version_id, a.item_code,"  # noqa: S608
+        f' a.value)) FROM "{answers}" a WHERE a.part_id = "{parts}".id'
+    )
+    rows = RawSQL(sql, ())  # noqa: S611
+    return (
+        ScreeningPart.objects.select_related("screening")
+        .filter(pk=pk)
+        .order_by()
+        .annotate(answer_rows=rows)
+    )
+
+
 def _with_current_answers(
     state: selectors.PartState, part: ScreeningPart
 ) -> selectors.PartState:
-    """``state`` with the part's answers as they are now (one query)."""
+    """``state`` with the part's answers as they are now (read with the lock on
+    PostgreSQL, else one query)."""
     code_of = {v.pk: code for code, v in state.versions_by_code.items()}
-    answers = selectors.answers_by_code(selectors.part_answer_rows(part.pk), code_of)
+    if hasattr(part, "answer_rows"):
+        rows = part.answer_rows
+        if isinstance(rows, str):
+            rows = json.loads(rows)
+        found = [(int(v), str(code), value) for v, code, value in rows or ()]
+    else:
+        found = selectors.part_answer_rows(part.pk)
+    answers = selectors.answers_by_code(found, code_of)
     return selectors.PartState(
         part=part,
         versions=state.versions,
