@@ -63,7 +63,14 @@ def test_bundled_instrument_survives_a_round_trip(
     assert back.name == definition.name
     assert back.licence == definition.licence
     assert back.instructions == definition.instructions
+    assert (back.citation, back.short_name, back.languages) == (
+        definition.citation,
+        definition.short_name,
+        definition.languages,
+    )
+    assert (back.age_min, back.age_max) == (definition.age_min, definition.age_max)
     for mine, theirs in zip(back.items, definition.items, strict=True):
+        assert mine.text == theirs.text, mine.code
         assert (mine.code, mine.kind, mine.required, mine.safety) == (
             theirs.code,
             theirs.kind,
