@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from questionnaires.bank import latest_by_code, load_bundled
 from questionnaires.exports import fhir, streams
@@ -296,6 +298,12 @@ def test_screening_bundle_validates_and_holds_answers_and_scores(
 ) -> None:
     bundle = streams.screening_bundle(submitted)
     Bundle.model_validate(bundle)
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "QuestionnaireResponse":
+            QuestionnaireResponse.model_validate(resource)
+        else:
+            Observation.model_validate(resource)
     assert bundle["type"] == "collection"
     responses = [
         e["resource"]
