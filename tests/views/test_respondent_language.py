@@ -1,0 +1,71 @@
+"""A questionnaire without a bundled translation says so, and is marked as English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from questionnaires.models import Patient
+from questionnaires.services import invitations
+from tests.factories import SELF, start_screening
+
+pytestmark = pytest.mark.django_db
+
+NOTE = 'id="language-note"'
+
+
+def _pages(client: Client, token: str) -> dict[str, str]:
+    """Each page's HTML, keyed by the first field name it shows."""
+    found = {}
+    for number in range(1, 20):
+        url = reverse(
+            "questionnaires:respond-page", kwargs={"token": token, "number": number}
+        )
+        response = client.get(url)
+        if response.status_code != 200:
+            break
+        html = response.content.decode()
+        start = html.index('name="', html.index('id="questionnaire-form"')) + 6
+        while html[start:].startswith(("csrfmiddlewaretoken", "action")):
+            start = html.index('name="', start) + 6
+        found[html[start : html.index('"', start)]] = html
+    return found
+
+
+@pytest.mark.parametrize("lang", ["ja", "it"])
+def test_untranslated_questionnaire_is_announced_and_marked_as_english(
+    client: Client, clinician: User, patient: Patient, protocols: dict[str, Any], lang
+) -> None:
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
+    )
+    token = invitations.invitation_create(
+        part=screening.parts.get(), by=clinician
+    ).token
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
+    pages = _pages(client, token)
+    phq9 = next(html for name, html in pages.items() if name.startswith("phq9-"))
+    withdrawal = next(
+        html for name, html in pages.items() if name.startswith("withdrawal-")
+    )
+    # PHQ-9 ships in English only; the withdrawal module is translated.
+    assert NOTE in phq9
+    assert phq9.index('<div lang="en">') < phq9.index('name="phq9-phq9_1"')
+    assert NOTE not in withdrawal
+    assert '<div lang="en">' not in withdrawal
+
+
+def test_english_respondent_sees_no_language_note(
+    client: Client, clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> None:
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
+    )
+    token = invitations.invitation_create(
+        part=screening.parts.get(), by=clinician
+    ).token
+    assert all(NOTE not in html for html in _pages(client, token).values())
