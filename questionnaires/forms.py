@@ -34,7 +34,7 @@ from questionnaires.scoring.rules import Facts, evaluate
 
 Value = int | float | str
 LICENSED_PLACEHOLDER = _("Text to be entered under licence")
-_TIME_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d\Z")
+_TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 _classes: dict[tuple[int, str, int | None], tuple[InstrumentDefinition, type]] = {}
 
 

@@ -37,7 +37,7 @@ from questionnaires.scoring.types import InstrumentResult, ScreeningResult
 
 ENGINE_VERSION = "1.0.0"
 AGE_MIN, AGE_MAX = 10, 100
-_TIME_RE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d\Z")
+_TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 ASQ = "asq"
 
 Answers = Mapping[str, Mapping[str, Any]]

@@ -362,12 +362,15 @@ def _answers_to_save(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]
     """Every field that validated: its value, or None to clear an emptied answer.
 
     Fields with an error keep their saved answer; the page shows the error and the
-    respondent's input, so nothing typed is lost.
+    respondent's input, so nothing typed is lost. A field not posted at all (a radio
+    group left unchosen, a stale second tab, a tampered form) changes nothing.
     """
     cleaned = getattr(form, "cleaned_data", {})
     values: dict[str, Any] = {}
     for item in page.items:
         if item.code in form.errors or item.code not in cleaned:
+            continue
+        if form.add_prefix(item.code) not in form.data:
             continue
         value = cleaned[item.code]
         values[item.code] = None if value in (None, "") else value
