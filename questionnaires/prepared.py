@@ -16,6 +16,8 @@ else differs.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +132,37 @@ def _compiled_for(name: str, build: Build, args: tuple[Any, ...], using: str) ->
     return compiled
 
 
+#: Statements PostgreSQL has prepared, by its raw connection (a new connection,
+#: after a reconnect, prepares them again).
+_server_prepared: weakref.WeakKeyDictionary[Any, dict[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _server_side(
+    connection: Any, compiled: _Compiled, params: list[Any], pending: dict[str, str]
+) -> Statement:
+    """On PostgreSQL, ``compiled`` as ``EXECUTE`` of a statement prepared once per
+    connection (PostgreSQL then plans it once, not on every request); the first
+    time, ``PREPARE`` goes in the same round trip, and its name joins ``pending``
+    (recorded only once the round trip has succeeded)."""
+    prepared_here = _server_prepared.get(connection.connection, {})
+    name = prepared_here.get(compiled.sql)
+    if name is None:
+        name = f"hs_prepared_{len(prepared_here) + len(pending) + 1}"
+    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    execute = f"EXECUTE {name}{arguments}"
+    if compiled.sql in prepared_here:
+        return execute, params
+    pending[compiled.sql] = name
+    numbers = iter(range(1, len(params) + 1))
+    body = _PLACEHOLDER.sub(
+        lambda m: "%%" if m.group() == "%%" else f"${next(numbers)}", compiled.sql
+    )
+    return f"PREPARE {name} AS {body};\n{execute}", params
+
+
 def fetch(
     name: str,
     build: Build,
@@ -149,12 +182,20 @@ def fetch(
     """
     connection = connections[using]
     compiled = _compiled_for(name, build, args, using)
-    statements = [(compiled.sql, compiled.params_for(args))]
+    runs = [compiled]
     if first is not None:
-        before = _compiled_for(first[0], first[1], args, using)
-        statements.insert(0, (before.sql, before.params_for(args)))
+        runs.insert(0, _compiled_for(first[0], first[1], args, using))
+    pending: dict[str, str] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            statements = [
+                _server_side(connection, c, c.params_for(args), pending) for c in runs
+            ]
+        else:
+            statements = [(c.sql, c.params_for(args)) for c in runs]
         _execute(connection, cursor, statements)
+        if pending:
+            _server_prepared.setdefault(connection.connection, {}).update(pending)
         rows = cursor.fetchall()  # the last statement's
     results = compiled.compiler.results_iter([rows], tuple_expected=not compiled.model)
     if not compiled.model:

@@ -220,3 +220,50 @@ def test_run_raises_when_its_last_update_finds_no_row(
                 prepared.update_statement(part, ["last_page"]),
             ]
         )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side statements: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_its_statements_again(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, other] = _two_links(clinician, patient, protocols)
+    digest, second = selectors.token_hash(token), selectors.token_hash(other)
+    [before] = prepared.fetch("test_reconnect", _by_hash, digest)
+    connection.close()  # the server forgets what this session prepared
+
+    [after] = prepared.fetch("test_reconnect", _by_hash, digest)
+    [again] = prepared.fetch("test_reconnect", _by_hash, second)
+
+    assert _values(after) == _values(before)
+    assert again.token_hash == second
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side statements: PostgreSQL"
+)
+def test_a_failed_first_run_is_prepared_on_the_next(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    [token, _] = _two_links(clinician, patient, protocols)
+    digest = selectors.token_hash(token)
+
+    def by_hash_alone(digest: str) -> QuerySet[Invitation]:
+        # SQL of its own, so that no earlier test has prepared it on this connection.
+        return Invitation.objects.filter(token_hash=digest).order_by("-kind")
+
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")  # the transaction is now aborted
+        with pytest.raises(DatabaseError):  # so PREPARE fails with it
+            prepared.fetch("test_failed_first", by_hash_alone, digest)
+        transaction.set_rollback(True)
+
+    [found] = prepared.fetch("test_failed_first", by_hash_alone, digest)
+
+    assert found.token_hash == digest
