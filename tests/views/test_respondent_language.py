@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ NOTE = 'id="language-note"'
 
 
 def _pages(client: Client, token: str) -> dict[str, str]:
-    """Each page's HTML, keyed by the first field name it shows."""
+    """Each page's HTML, keyed by the first item field it shows."""
     found = {}
     for number in range(1, 20):
         url = reverse(
@@ -29,10 +30,10 @@ def _pages(client: Client, token: str) -> dict[str, str]:
         if response.status_code != 200:
             break
         html = response.content.decode()
-        start = html.index('name="', html.index('id="questionnaire-form"')) + 6
-        while html[start:].startswith(("csrfmiddlewaretoken", "action")):
-            start = html.index('name="', start) + 6
-        found[html[start : html.index('"', start)]] = html
+        # Item fields are named "<instrument>-<item>"; hidden helpers are not.
+        first = re.search(r'name="([a-z0-9_]+-[a-z0-9_]+)"', html)
+        assert first, number
+        found[first[1]] = html
     return found
 
 
