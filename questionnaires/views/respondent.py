@@ -304,7 +304,8 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
     form.require_answers = action == "next"
     valid = form.is_valid()
     _one_error_per_question(form)
-    to_save = _answers_to_save(form, page)
+    shown_answered = _posted_answered(request)
+    to_save = _answers_to_save(form, page, shown_answered)
     try:
         services.answers_save(
             part=ctx.part,
@@ -315,8 +316,10 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
         )
     except services.PartSubmitted:
         return redirect("questionnaires:respond-done", token=ctx.token)
+    answered = _answered_after(shown_answered, to_save)
     if action == "autosave":
-        return HttpResponse(status=204)
+        # static/js/autosave.js keeps the page's list of answered items up to date.
+        return HttpResponse(status=204, headers={"X-Answered": ",".join(answered)})
     if action == "save":
         return redirect("questionnaires:respond-saved", token=ctx.token)
     if action == "back":
@@ -330,7 +333,13 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
         ctx.part.refresh_from_db(fields=["crisis_at"])
         _with_layout(ctx, page, form)
         return _render_page(
-            request, ctx, page, form, errors=_error_summary(form, page), status=422
+            request,
+            ctx,
+            page,
+            form,
+            errors=_error_summary(form, page),
+            status=422,
+            answered=answered,
         )
     if number < len(ctx.pages):
         return redirect(
@@ -358,12 +367,16 @@ def _resume_at(number: int, action: str, valid: bool, count: int) -> int:
     return number
 
 
-def _answers_to_save(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]:
+def _answers_to_save(
+    form: QuestionnaireForm, page: flow.Page, shown_answered: frozenset[str] | None
+) -> dict[str, Any]:
     """Every field that validated: its value, or None to clear an emptied answer.
 
     Fields with an error keep their saved answer; the page shows the error and the
     respondent's input, so nothing typed is lost. A field not posted at all (a radio
-    group left unchosen, a stale second tab, a tampered form) changes nothing.
+    group left unchosen, a stale second tab, a tampered form) changes nothing. An
+    empty field clears only an answer the page showed (``shown_answered``, when the
+    page says): a stale second tab's empty box leaves what another tab saved since.
     """
     cleaned = getattr(form, "cleaned_data", {})
     values: dict[str, Any] = {}
@@ -373,8 +386,25 @@ def _answers_to_save(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]
         if form.add_prefix(item.code) not in form.data:
             continue
         value = cleaned[item.code]
-        values[item.code] = None if value in (None, "") else value
+        if value not in (None, ""):
+            values[item.code] = value
+        elif shown_answered is None or item.code in shown_answered:
+            values[item.code] = None
     return values
+
+
+def _posted_answered(request: HttpRequest) -> frozenset[str] | None:
+    """The items the posted page showed answered (its hidden ``answered`` field)."""
+    posted = request.POST.get("answered")
+    return None if posted is None else frozenset(filter(None, posted.split(",")))
+
+
+def _answered_after(
+    shown_answered: frozenset[str] | None, saved: Mapping[str, Any]
+) -> list[str]:
+    """The page's answered items once ``saved`` is saved, as far as the page knows."""
+    kept = (shown_answered or frozenset()) - {c for c, v in saved.items() if v is None}
+    return sorted(kept | {c for c, v in saved.items() if v is not None})
 
 
 def _render_page(
@@ -386,7 +416,11 @@ def _render_page(
     errors: list[dict[str, str]],
     status: int = 200,
     form_html: str | None = None,
+    answered: list[str] | None = None,
 ) -> HttpResponse:
+    if answered is None:
+        saved = ctx.state.answers.get(page.instrument.code, {})
+        answered = [item.code for item in page.items if item.code in saved]
     instructions = (
         flow.text_in(page.instrument.instructions, ctx.lang)
         if page.first_of_instrument and page.instrument.instructions
@@ -410,6 +444,7 @@ def _render_page(
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
+            answered=",".join(answered),
         ),
         status=status,
     )

@@ -30,6 +30,10 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
+      var answered = response.headers.get("X-Answered");
+      if (answered !== null && form.elements.answered) {
+        form.elements.answered.value = answered;  // what an empty box may clear now
+      }
       if (status && response.status === 204) {
         status.textContent = status.getAttribute("data-saved") || "Saved";
       } else {

@@ -183,6 +183,9 @@ def page_post(draw: st.DrawFn, respondent: Respondent) -> Request:
     )
     pairs += draw(st.lists(st.tuples(key, hostile_value()), max_size=12))
     pairs = draw(st.permutations(pairs))
+    if page is not None and draw(st.booleans()):
+        codes = st.sampled_from([i.code for i in page.items]) | st.text(max_size=8)
+        pairs.append(("answered", ",".join(draw(st.lists(codes, max_size=5)))))
     action = draw(st.none() | st.sampled_from(ACTIONS))
     if action is not None:
         pairs.append(("action", action))
@@ -245,6 +248,11 @@ def check_nothing_lost(
         if key not in after:
             assert posted[name].strip() == "", (
                 f"{key} was deleted by posting {posted[name]!r}"
+            )
+            # The page said which boxes it showed filled; only those may be emptied.
+            shown = posted.get("answered")
+            assert shown is None or item_code in shown.split(","), (
+                f"{key} was deleted, but the page did not show it answered"
             )
 
 

@@ -3,6 +3,7 @@ saved answer is lost (issue 8). Tampered values are in test_hostile_input.py."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -226,16 +227,84 @@ def test_stale_second_tab_keeps_the_answers_the_first_tab_saved(
     }
 
 
-def test_an_emptied_number_box_still_clears_its_answer(
+def answered_on(client: Client, page: str) -> str:
+    """The page's hidden list of the items it shows answered."""
+    found = re.search(r'name="answered" value="([^"]*)"', text(client.get(page)))
+    assert found is not None
+    return found.group(1)
+
+
+def test_stale_second_tab_does_not_empty_a_box_the_first_tab_filled(
     part_and_token: tuple[ScreeningPart, str],
 ) -> None:
+    """A browser sends every box, empty or not; only a box shown filled is cleared."""
     part, token = part_and_token
-    client = Client()
+    first, second = Client(), Client()
     page = url(
-        "page", token, number=page_number(part, "withdrawal", "days_out_per_week")
+        "page", token, number=page_number(part, "withdrawal", "months_withdrawn")
     )
-    client.post(page, {"withdrawal-days_out_per_week": "2", "action": "save"})
-    client.post(page, {"withdrawal-days_out_per_week": "", "action": "save"})
+    stale = answered_on(second, page)
+    first.post(
+        page,
+        {
+            "answered": answered_on(first, page),
+            "withdrawal-months_withdrawn": "9",
+            "action": "save",
+        },
+    )
+    second.post(
+        page,
+        {
+            "answered": stale,
+            "withdrawal-months_withdrawn": "",
+            "withdrawal-days_out_per_week": "2",
+            "action": "save",
+        },
+    )
+    assert stored(part) == {
+        ("withdrawal", "months_withdrawn"): 9,
+        ("withdrawal", "days_out_per_week"): 2,
+    }
+
+
+DAYS = "withdrawal-days_out_per_week"
+
+
+@pytest.fixture
+def days_page(part_and_token: tuple[ScreeningPart, str]) -> tuple[ScreeningPart, str]:
+    """The part and the URL of its page asking for days out per week."""
+    part, token = part_and_token
+    number = page_number(part, "withdrawal", "days_out_per_week")
+    return part, url("page", token, number=number)
+
+
+@pytest.mark.parametrize("sends_list", [True, False], ids=["page", "no-list"])
+def test_a_box_emptied_where_it_was_shown_filled_clears_its_answer(
+    days_page: tuple[ScreeningPart, str], sends_list: bool
+) -> None:
+    """A client without the page's list (an older page, a script) clears as before."""
+    part, page = days_page
+    client = Client()
+    client.post(page, {DAYS: "2", "action": "save"})
+    shown = answered_on(client, page)
+    assert shown == "days_out_per_week"
+    listed = {"answered": shown} if sends_list else {}
+    client.post(page, {**listed, DAYS: "", "action": "save"})
+    assert ("withdrawal", "days_out_per_week") not in stored(part)
+
+
+def test_autosave_tells_the_page_what_an_empty_box_may_clear_now(
+    days_page: tuple[ScreeningPart, str],
+) -> None:
+    part, page = days_page
+    client = Client()
+    data = {"answered": answered_on(client, page), "action": "autosave"}
+    saved = client.post(page, {**data, DAYS: "2"})
+    assert saved.status_code == 204
+    assert saved["X-Answered"] == "days_out_per_week"
+    data["answered"] = saved["X-Answered"]  # as static/js/autosave.js does
+    emptied = client.post(page, {**data, DAYS: ""})
+    assert emptied["X-Answered"] == ""
     assert ("withdrawal", "days_out_per_week") not in stored(part)
 
 
