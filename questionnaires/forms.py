@@ -196,6 +196,11 @@ def item_field(item: Item, lang: str) -> forms.Field:
         )
     low, high = item.bounds or (None, None)
     decimals = item.allowed_decimals
+    # Plain words for young people and parents, not Django's "Ensure this value...".
+    common["error_messages"] = {
+        "min_value": _("Enter %(limit_value)s or more."),
+        "max_value": _("Enter %(limit_value)s or less."),
+    }
     if kind in ("integer", "age") or decimals == 0:
         return forms.IntegerField(
             min_value=_int_or_none(low), max_value=_int_or_none(high), **common

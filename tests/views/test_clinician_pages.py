@@ -220,7 +220,7 @@ def test_criteria_form_saves_then_submits(
     url = reverse("questionnaires:screening-criteria", kwargs={"pk": screening.pk})
     assert signed_in.get(url).status_code == 200
     bad = signed_in.post(url, {"criteria-days_out_per_week": "9", "submit": "1"})
-    assert "less than or equal to 7" in bad.content.decode()
+    assert "Enter 7 or less." in bad.content.decode()
     concerns = {
         f"criteria-concern_{c}": "0"
         for c in ("depression", "social_anxiety", "autism", "psychosis", "personality")

@@ -70,3 +70,28 @@ def test_english_respondent_sees_no_language_note(
         part=screening.parts.get(), by=clinician
     ).token
     assert all(NOTE not in html for html in _pages(client, token).values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "Enter 0 or more."), ("ja", "0 以上の数を入力してください。")],
+)
+def test_a_number_out_of_range_is_explained_in_plain_words(
+    client: Client,
+    clinician: User,
+    patient: Patient,
+    protocols: dict[str, Any],
+    lang: str,
+    message: str,
+) -> None:
+    screening = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
+    )
+    token = invitations.invitation_create(
+        part=screening.parts.get(), by=clinician
+    ).token
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
+    url = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 1})
+    html = client.post(url, {"withdrawal-months_withdrawn": "-3"}).content.decode()
+    assert message in html
+    assert "Ensure this value" not in html
