@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 
 from questionnaires.models import Answer, AuditEvent, Patient, ScreeningPart
 from questionnaires.scoring.engine import check_value
@@ -64,15 +65,22 @@ def text(response: Any) -> str:
 # --- Missing CSRF token ---------------------------------------------------------------
 
 
-def test_post_without_csrf_token_gets_a_friendly_page_and_changes_no_answer(
-    part_and_token: tuple[ScreeningPart, str],
+@pytest.mark.parametrize("lost", ["token", "cookie"])
+def test_post_failing_the_csrf_check_gets_a_friendly_page_and_changes_no_answer(
+    part_and_token: tuple[ScreeningPart, str], lost: str
 ) -> None:
+    """No token in the form (a tampered post), or no cookie (cleared mid-page)."""
     part, token = part_and_token
     browser = Client(enforce_csrf_checks=True)
     page = url("page", token, number=page_number(part, "phq9", "phq9_1"))
     assert browser.get(page).status_code == 200  # sets the CSRF cookie
+    csrf = browser.cookies[django_settings.CSRF_COOKIE_NAME].value
     screening_services.answers_save(part=part, answers={"phq9": {"phq9_1": 2}})
-    response = browser.post(page, {**PHQ, "phq9-phq9_1": "3"})
+    data = {**PHQ, "phq9-phq9_1": "3"}
+    if lost == "cookie":
+        browser.cookies.clear()
+        data["csrfmiddlewaretoken"] = csrf
+    response = browser.post(page, data)
     assert response.status_code == 403
     body = text(response)
     assert "This page was not sent" in body
@@ -80,6 +88,26 @@ def test_post_without_csrf_token_gets_a_friendly_page_and_changes_no_answer(
     assert "Answers you saved before are kept" in body
     assert "CSRF" not in body  # no jargon
     assert stored(part) == {("phq9", "phq9_1"): 2}
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "message"),
+    [
+        (defaults.bad_request, 400, "This could not be read"),
+        (defaults.permission_denied, 403, "This page is not open to you"),
+        (defaults.server_error, 500, "Answers you saved before are kept"),
+    ],
+)
+def test_error_pages_say_what_happened_and_what_to_do(
+    rf: RequestFactory, view: Any, status: int, message: str
+) -> None:
+    request = rf.get("/")
+    response = (
+        view(request) if view is defaults.server_error else view(request, Exception())
+    )
+    assert response.status_code == status
+    assert message in text(response)
+    assert "HikiScreen is a screening aid" in text(response)
 
 
 def test_post_with_the_pages_csrf_token_is_accepted(
