@@ -195,6 +195,23 @@ def test_submission_replayed_after_the_link_is_revoked_records_nothing_more(
     assert AuditEvent.objects.filter(action="screening_part.submit").count() == 1
 
 
+@pytest.mark.parametrize(
+    "token", ["x" * 19, "x" * 5000, "\x00" * 30, "\u00fc" * 30, "%00" * 10]
+)
+@pytest.mark.parametrize(
+    "name", ["start", "page", "review", "submit", "saved", "done", "report"]
+)
+def test_a_forged_token_gets_the_invalid_link_page_on_every_respondent_url(
+    token: str, name: str
+) -> None:
+    path = url(name, token, **({"number": 1} if name == "page" else {}))
+    client = Client()
+    for response in (client.get(path), client.post(path, {"action": "next"})):
+        assert response.status_code in (404, 405)
+        if response.status_code == 404:
+            assert "This link cannot be used" in text(response)
+
+
 # --- Links that stop working mid-questionnaire ----------------------------------------
 
 
