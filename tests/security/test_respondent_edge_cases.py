@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import defaults
 
 from questionnaires.models import Answer, AuditEvent, Patient, ScreeningPart
@@ -91,6 +91,24 @@ def test_post_failing_the_csrf_check_gets_a_friendly_page_and_changes_no_answer(
 
 
 @pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("ja", "このページは送信されませんでした"),
+        ("it", "Questa pagina non è stata inviata"),
+    ],
+)
+def test_the_csrf_page_speaks_the_respondents_language(
+    part_and_token: tuple[ScreeningPart, str], lang: str, message: str
+) -> None:
+    part, token = part_and_token
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang
+    response = browser.post(url("page", token, number=1), {"action": "next"})
+    assert response.status_code == 403
+    assert message in text(response)
+
+
+@pytest.mark.parametrize(
     ("view", "status", "message"),
     [
         (defaults.bad_request, 400, "This could not be read"),
@@ -102,9 +120,12 @@ def test_error_pages_say_what_happened_and_what_to_do(
     rf: RequestFactory, view: Any, status: int, message: str
 ) -> None:
     request = rf.get("/")
-    response = (
-        view(request) if view is defaults.server_error else view(request, Exception())
-    )
+    with translation.override("en"):  # no middleware here to choose the language
+        response = (
+            view(request)
+            if view is defaults.server_error
+            else view(request, Exception())
+        )
     assert response.status_code == status
     assert message in text(response)
     assert "HikiScreen is a screening aid" in text(response)
