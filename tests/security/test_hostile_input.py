@@ -175,7 +175,8 @@ def page_post(draw: st.DrawFn, respondent: Respondent) -> Request:
     if page is not None:
         chosen = draw(st.sets(st.integers(0, len(page.items) - 1)))
         for item in (page.items[n] for n in sorted(chosen)):
-            pairs.append((field_name(page, item.code), draw(valid_value(item))))
+            value = draw(valid_value(item) | st.just(""))  # "": an emptied box
+            pairs.append((field_name(page, item.code), value))
     key = st.one_of(
         st.sampled_from(respondent.fields()),
         st.sampled_from(UNKNOWN_FIELDS),
