@@ -157,6 +157,13 @@ class FamilyStartForm(forms.Form):
         help_text=_("In years. This check is meant for ages 10 and over."),
         min_value=10,
         max_value=100,
+        error_messages={
+            "min_value": _(
+                "This check is meant for ages 10 and over. For a younger child, "
+                "a family doctor or a child health service is the right place to ask."
+            ),
+            "max_value": _("Enter an age of 100 or less."),
+        },
     )
     agree = forms.BooleanField(
         label=_(

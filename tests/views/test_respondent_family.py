@@ -31,12 +31,25 @@ def test_family_page_says_what_is_kept_and_for_how_long(
     assert "name" in text
 
 
-def test_family_start_validates_the_age(
+def test_family_start_explains_the_age_limit_and_where_else_to_ask(
     client: Client, protocols: dict[str, Any]
 ) -> None:
     response = client.post("/family/", {"age": "5", "agree": "on"})
     assert response.status_code == 200
-    assert "greater than or equal to 10" in response.content.decode()
+    text = response.content.decode()
+    assert "meant for ages 10 and over" in text
+    assert "family doctor" in text
+    assert "Ensure this value" not in text
+    assert not Screening.objects.exists()
+
+
+def test_family_start_age_message_is_translated(
+    client: Client, protocols: dict[str, Any]
+) -> None:
+    response = client.post(
+        "/family/", {"age": "5", "agree": "on"}, HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert "かかりつけ医" in response.content.decode()
     assert not Screening.objects.exists()
 
 
