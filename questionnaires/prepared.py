@@ -16,6 +16,7 @@ else differs.
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Callable, Sequence
@@ -138,6 +139,7 @@ _server_prepared: weakref.WeakKeyDictionary[Any, dict[str, str]] = (
     weakref.WeakKeyDictionary()
 )
 _PLACEHOLDER = re.compile(r"%%|%s")
+_names = itertools.count(1)
 
 
 def _server_side(
@@ -150,7 +152,10 @@ def _server_side(
     prepared_here = _server_prepared.get(connection.connection, {})
     name = prepared_here.get(compiled.sql)
     if name is None:
-        name = f"hs_prepared_{len(prepared_here) + len(pending) + 1}"
+        # Never a name used before: PREPARE survives a rollback, so after a round
+        # trip whose EXECUTE failed the server still holds the statement, and
+        # preparing that name again would fail on every later request.
+        name = f"hs_prepared_{next(_names)}"
     arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
     execute = f"EXECUTE {name}{arguments}"
     if compiled.sql in prepared_here:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg2
 import pytest
 from django.contrib.auth.models import User
 from django.db import DatabaseError, connection, transaction
@@ -267,3 +268,44 @@ def test_a_failed_first_run_is_prepared_on_the_next(
     [found] = prepared.fetch("test_failed_first", by_hash_alone, digest)
 
     assert found.token_hash == digest
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side statements: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_fails_after_its_prepare_does_not_break_the_next(
+    patient: Patient,
+) -> None:
+    """PREPARE is not undone by a rollback: a run whose PREPARE went through but
+    whose EXECUTE failed (here: a lock wait timed out) must not make every later
+    run of that query on the connection fail."""
+
+    def locked(pk: int) -> QuerySet[Patient]:
+        # SQL of its own, so that no earlier test has prepared it on this connection.
+        return Patient.objects.select_for_update().filter(pk=pk).order_by("-code")
+
+    db = connection.settings_dict
+    holder = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"]
+    )
+    try:
+        with holder.cursor() as cursor:  # psycopg2 opens a transaction: row locked
+            cursor.execute(
+                "SELECT id FROM questionnaires_patient WHERE id = %s FOR UPDATE",
+                [patient.pk],
+            )
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")
+            with pytest.raises(DatabaseError):  # PREPARE ran; EXECUTE timed out
+                prepared.fetch("test_failed_execute", locked, patient.pk)
+            transaction.set_rollback(True)
+    finally:
+        holder.rollback()
+        holder.close()
+
+    with transaction.atomic():
+        [found] = prepared.fetch("test_failed_execute", locked, patient.pk)
+
+    assert found.pk == patient.pk
