@@ -95,7 +95,7 @@ BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only} ALLOWED_HOSTS=$${ALLOWED_HOST
 .PHONY: bench bench-load
 bench: collectstatic migrate
 	mkdir -p out
-	$(BENCH_ENV) $(BIN)/python manage.py benchmark --json out/bench.json
+	$(BENCH_ENV) $(BIN)/python manage.py benchmark --export-rows 10000 --json out/bench.json
 
 bench-load: setup
 	$(BIN)/python -m bench.load --json out/bench-load.json
