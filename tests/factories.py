@@ -4,7 +4,7 @@ screenings, and a synthetic instrument of any size for query-count tests."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.models import User
 
@@ -12,12 +12,15 @@ from questionnaires.bank import convert, loader
 from questionnaires.bank.protocols import ProtocolSpec, load_bundled_protocols
 from questionnaires.models import Organisation, Patient, Protocol, Screening
 from questionnaires.scoring.definitions import Item, Option, Scoring
+from questionnaires.scoring.rules import Value
 from questionnaires.services import screenings as screening_services
 from questionnaires.services.bank import bank_import, protocol_load
 
 SELF = "self_report_brief"
 FAMILY = "family"
 CLINICIAN = "clinician"
+
+Answers = Mapping[str, Mapping[str, Value | None]]
 
 
 def _forget_cached_definitions() -> None:
@@ -98,6 +101,41 @@ def start_screening(
         for role, protocol, mode in parts
     ]
     return screening_services.screening_start(patient=patient, parts=specs, by=by)
+
+
+def self_and_family_screening(
+    *, patient: Patient, by: User, protocols: Mapping[str, Protocol]
+) -> Screening:
+    """A screening with a self-report (brief) part and a family part, both by link."""
+    return start_screening(
+        patient=patient,
+        by=by,
+        parts=[
+            ("self", protocols[SELF], "link"),
+            ("informant", protocols[FAMILY], "link"),
+        ],
+    )
+
+
+def submitted_self_and_family(
+    *,
+    patient: Patient,
+    by: User,
+    protocols: Mapping[str, Protocol],
+    own: Answers,
+    family: Answers,
+) -> Screening:
+    """A self-and-family screening with ``own`` saved into the self part and
+    ``family`` into the family part, then both submitted (self first)."""
+    screening = self_and_family_screening(patient=patient, by=by, protocols=protocols)
+    own_part = screening.parts.get(role="self")
+    family_part = screening.parts.get(role="informant")
+    screening_services.answers_save(part=own_part, answers=own)
+    screening_services.answers_save(part=family_part, answers=family)
+    screening_services.part_submit(part=own_part)
+    screening_services.part_submit(part=family_part)
+    screening.refresh_from_db()
+    return screening
 
 
 def patient_of(organisation: Organisation, **fields: object) -> Patient:

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from questionnaires import benchmarks, selectors
 from questionnaires.models import Patient, Screening
 from questionnaires.services import screenings as services
-from tests.factories import FAMILY, SELF, start_screening
+from tests.factories import self_and_family_screening
 
 
 def answer_every_item(part: Any) -> dict[str, dict[str, Any]]:
@@ -26,13 +26,8 @@ def submitted(
     clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> Screening:
     """Self-report (brief) and family parts, every item answered, both submitted."""
-    screening = start_screening(
-        patient=patient,
-        by=clinician,
-        parts=[
-            ("self", protocols[SELF], "link"),
-            ("informant", protocols[FAMILY], "link"),
-        ],
+    screening = self_and_family_screening(
+        patient=patient, by=clinician, protocols=protocols
     )
     for part in screening.parts.all():
         answer_every_item(part)

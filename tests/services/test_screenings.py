@@ -18,7 +18,14 @@ from questionnaires.models import (
     ScreeningPart,
 )
 from questionnaires.services import screenings as services
-from tests.factories import CLINICIAN, FAMILY, SELF, patient_of, start_screening
+from tests.factories import (
+    CLINICIAN,
+    FAMILY,
+    SELF,
+    patient_of,
+    self_and_family_screening,
+    start_screening,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,13 +204,8 @@ def test_hidden_branch_answers_are_not_scored(
 def test_result_combines_every_submitted_part(
     clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> None:
-    screening = start_screening(
-        patient=patient,
-        by=clinician,
-        parts=[
-            ("self", protocols[SELF], "link"),
-            ("informant", protocols[FAMILY], "link"),
-        ],
+    screening = self_and_family_screening(
+        patient=patient, by=clinician, protocols=protocols
     )
     own = screening.parts.get(role="self")
     family = screening.parts.get(role="informant")

@@ -17,7 +17,14 @@ from questionnaires.models import (
     Screening,
 )
 from questionnaires.services import screenings as services
-from tests.factories import CLINICIAN, FAMILY, SELF, patient_of, start_screening
+from tests.factories import (
+    CLINICIAN,
+    FAMILY,
+    SELF,
+    patient_of,
+    start_screening,
+    submitted_self_and_family,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,34 +156,17 @@ def test_urgent_screening_is_marked_in_lists(
 def _full_screening(
     clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> Screening:
-    screening = start_screening(
+    return submitted_self_and_family(
         patient=patient,
         by=clinician,
-        parts=[
-            ("self", protocols[SELF], "link"),
-            ("informant", protocols[FAMILY], "link"),
-        ],
-    )
-    own = screening.parts.get(role="self")
-    family = screening.parts.get(role="informant")
-    services.answers_save(
-        part=own,
-        answers={
+        protocols=protocols,
+        own={
             "withdrawal": {"months_withdrawn": 2.0, "days_out_per_week": 5},
             "asq": {"asq_1": 1, "asq_2": 0, "asq_3": 0, "asq_4": 0, "asq_5": 0},
             "phq9": {f"phq9_{n}": 2 for n in range(1, 10)},
         },
+        family={"withdrawal_family": {"months_withdrawn": 9.0, "days_out_per_week": 1}},
     )
-    services.answers_save(
-        part=family,
-        answers={
-            "withdrawal_family": {"months_withdrawn": 9.0, "days_out_per_week": 1}
-        },
-    )
-    services.part_submit(part=own)
-    services.part_submit(part=family)
-    screening.refresh_from_db()
-    return screening
 
 
 def test_result_page_shows_urgent_first_then_outcome_criteria_scores_and_comparison(

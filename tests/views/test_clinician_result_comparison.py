@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from questionnaires.models import Patient
-from questionnaires.services import screenings as services
-from tests.factories import FAMILY, SELF, start_screening
+from tests.factories import submitted_self_and_family
 
 pytestmark = pytest.mark.django_db
 
@@ -34,27 +33,14 @@ def _agreement_column(html: str) -> dict[str, str]:
 def test_agreement_says_same_differ_or_not_known_per_criterion(
     client: Client, clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> None:
-    screening = start_screening(
+    # Both report 6+ months; they differ on going out; nobody answered impairment.
+    screening = submitted_self_and_family(
         patient=patient,
         by=clinician,
-        parts=[
-            ("self", protocols[SELF], "link"),
-            ("informant", protocols[FAMILY], "link"),
-        ],
+        protocols=protocols,
+        own={"withdrawal": {"months_withdrawn": 8, "days_out_per_week": 5}},
+        family={"withdrawal_family": {"months_withdrawn": 9, "days_out_per_week": 1}},
     )
-    own = screening.parts.get(role="self")
-    family = screening.parts.get(role="informant")
-    # Both report 6+ months; they differ on going out; nobody answered impairment.
-    services.answers_save(
-        part=own,
-        answers={"withdrawal": {"months_withdrawn": 8, "days_out_per_week": 5}},
-    )
-    services.answers_save(
-        part=family,
-        answers={"withdrawal_family": {"months_withdrawn": 9, "days_out_per_week": 1}},
-    )
-    services.part_submit(part=own)
-    services.part_submit(part=family)
     client.force_login(clinician)
     url = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
     verdicts = _agreement_column(client.get(url).content.decode())
