@@ -104,11 +104,15 @@ def demo_version(*, publish: bool = True, **changes: Any) -> InstrumentVersion:
     ).version
 
 
-def licensed_demo_version() -> InstrumentVersion:
+def licensed_demo_version(*, attribution: str = "") -> InstrumentVersion:
     """The demo instrument with a licence that keeps its text out of the bundle:
     every item text and option label is left for an admin to enter."""
     document = demo_document(
-        licence={"text_may_ship": False, "note": "Publisher's.", "attribution": ""}
+        licence={
+            "text_may_ship": False,
+            "note": "Publisher's.",
+            "attribution": attribution,
+        }
     )
     for item in document["items"]:
         item["text"] = {}

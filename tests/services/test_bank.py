@@ -30,7 +30,7 @@ from questionnaires.services.bank import (
     protocol_load,
     protocol_publish,
 )
-from tests.bank.factories import demo_document, demo_version
+from tests.bank.factories import demo_document, demo_version, licensed_demo_version
 
 pytestmark = pytest.mark.django_db
 
@@ -267,22 +267,10 @@ def test_text_in_an_unsupported_language_is_refused_not_lost() -> None:
     )
 
 
-def _licensed_version() -> InstrumentVersion:
-    document = demo_document(
-        licence={"text_may_ship": False, "note": "Publisher's.", "attribution": "©"}
-    )
-    for item in document["items"]:
-        item["text"] = {}
-    document["option_sets"]["freq4"] = [
-        {**o, "label": {}} for o in document["option_sets"]["freq4"]
-    ]
-    return demo_version(**document)
-
-
 def test_licensed_text_is_recorded_and_overlaid_but_never_exported(
     admin_user: User,
 ) -> None:
-    version = _licensed_version()
+    version = licensed_demo_version(attribution="©")
     assert version.needs_licensed_text
     items = {i.code: i for i in version.items.prefetch_related("options")}
 
@@ -310,7 +298,7 @@ def test_licensed_text_is_recorded_and_overlaid_but_never_exported(
 
 
 def test_licensed_text_needs_every_english_text_and_a_licence(admin_user: User) -> None:
-    version = _licensed_version()
+    version = licensed_demo_version(attribution="©")
 
     with pytest.raises(BankError) as caught:
         instrument_version_enter_text(
@@ -340,7 +328,7 @@ def _spec(code: str = "demo_protocol") -> ProtocolSpec:
 
 
 def test_a_protocol_waits_for_licensed_text_then_publishes(admin_user: User) -> None:
-    version = _licensed_version()
+    version = licensed_demo_version(attribution="©")
 
     loaded = protocol_load(spec=_spec(), actor_label="tests")
     assert loaded.protocol.status == Protocol.Status.DRAFT
