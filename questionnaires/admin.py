@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -385,14 +386,11 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                     request, f"{_('Imported as a draft')}: {imported.result.version}"
                 )
                 return redirect(_change_url(imported.result.version))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import a FHIR R4 Questionnaire as a new draft"),
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "admin/questionnaires/instrumentversion/import_fhir.html", context
+        return self._import_page(
+            request,
+            "import_fhir.html",
+            title=_("Import a FHIR R4 Questionnaire as a new draft"),
+            form=form,
         )
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
@@ -415,14 +413,11 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                 )
                 messages.success(request, f"{verb} {result.version}")
                 return redirect(_change_url(result.version))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import an instrument version (JSON)"),
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "admin/questionnaires/instrumentversion/import.html", context
+        return self._import_page(
+            request,
+            "import.html",
+            title=_("Import an instrument version (JSON)"),
+            form=form,
         )
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -525,6 +520,24 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             return None
         messages.success(request, f"{done}: {result}")
         return result
+
+    def _import_page(
+        self,
+        request: HttpRequest,
+        template: str,
+        *,
+        title: str | Promise,
+        form: ImportForm,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, f"admin/questionnaires/instrumentversion/{template}", context
+        )
 
     def _problems(
         self, request: HttpRequest, version: InstrumentVersion, issues: Any
