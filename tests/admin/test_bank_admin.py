@@ -154,6 +154,37 @@ def test_import_view_lists_every_problem_and_changes_nothing(admin_user: User) -
     assert not Instrument.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("url_name", "crumb", "intro", "button"),
+    [
+        (
+            "admin:bank-import",
+            "Import",
+            "The same format as the bundled files",
+            "Import",
+        ),
+        (
+            "admin:bank-import-fhir",
+            "Import FHIR",
+            "A FHIR R4 Questionnaire becomes a new draft",
+            "Import as a draft",
+        ),
+    ],
+)
+def test_import_pages_show_their_crumb_intro_upload_and_button(
+    admin_user: User, url_name: str, crumb: str, intro: str, button: str
+) -> None:
+    html = _client(admin_user).get(reverse(url_name)).content.decode()
+
+    breadcrumbs = html[html.index('<div class="breadcrumbs">') :]
+    breadcrumbs = breadcrumbs[: breadcrumbs.index("</div>")]
+    assert breadcrumbs.rstrip().endswith(f"&rsaquo; {crumb}")
+    assert f"<p>{intro}" in html
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file" name="file"' in html
+    assert f'<input type="submit" value="{button}">' in html
+
+
 def test_import_view_imports_and_publishes(admin_user: User) -> None:
     upload = SimpleUploadedFile("demo-v1.json", json.dumps(demo_document()).encode())
 
