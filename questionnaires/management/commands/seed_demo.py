@@ -1,4 +1,5 @@
-"""Create the demo organisation and accounts (idempotent) and print how to sign in."""
+"""Create the demo organisation, accounts and patients (idempotent) and print how to
+sign in."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import os
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 
+from questionnaires import demo
 from questionnaires.models import Membership, Organisation
 
 DEFAULT_PASSWORD = "hikiscreen-demo"  # noqa: S105  (a published demo password)
@@ -17,8 +20,27 @@ DEFAULT_PASSWORD = "hikiscreen-demo"  # noqa: S105  (a published demo password)
 class Command(BaseCommand):
     help = (
         'Create the demo organisation "Demo Clinic", the staff user "admin" and the '
-        'clinician "clinician" (password from DEMO_PASSWORD). Safe to run again.'
+        'clinician "clinician" (password from DEMO_PASSWORD), and demo patients '
+        "DEMO-001 to DEMO-005 with screenings. Safe to run again."
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-patients",
+            action="store_true",
+            help="Only the organisation and the accounts, no demo patients.",
+        )
+        parser.add_argument(
+            "--new-link",
+            action="store_true",
+            help=f"Print a fresh respondent link for {demo.OPEN_LINK_PATIENT}'s open "
+            "screening (the earlier link stops working).",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served, for the printed link (%(default)s).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
@@ -30,15 +52,15 @@ class Command(BaseCommand):
             admin, _ = users.objects.get_or_create(
                 username="admin", defaults={"email": "admin@example.org"}
             )
-            admin.is_staff = True
-            admin.is_superuser = True
-            admin.set_password(password)
-            admin.save()
+            changed = not (admin.is_staff and admin.is_superuser)
+            admin.is_staff = admin.is_superuser = True
+            if _password_set(admin, password) or changed:
+                admin.save()
             clinician, _ = users.objects.get_or_create(
                 username="clinician", defaults={"email": "clinician@example.org"}
             )
-            clinician.set_password(password)
-            clinician.save()
+            if _password_set(clinician, password):
+                clinician.save()
             Membership.objects.update_or_create(
                 user=admin,
                 organisation=clinic,
@@ -54,3 +76,46 @@ class Command(BaseCommand):
             f"  admin      / {password}   (staff: question bank, organisations)\n"
             f"  clinician  / {password}   (clinician at Demo Clinic)"
         )
+        if not options["no_patients"]:
+            self._patients(clinic, clinician, options)
+
+    def _patients(self, clinic: Organisation, by: Any, options: Any) -> None:
+        seed = demo.demo_patients_seed(organisation=clinic, by=by)
+        if seed.missing_protocols:
+            self.stdout.write(
+                "Demo patients skipped: run `manage.py load_instruments` first "
+                f"(needs the published protocols {', '.join(seed.missing_protocols)})."
+            )
+            return
+        token = seed.token
+        if options["new_link"] and not token:
+            token = demo.demo_link_renew(organisation=clinic, by=by)
+        if seed.created:
+            self.stdout.write(
+                f"Demo patients created: {', '.join(seed.created)} "
+                f"({seed.submitted} submitted screenings"
+                f"{', one open with a link' if seed.token else ''})."
+            )
+        else:
+            self.stdout.write(
+                f"Demo patients {', '.join(seed.existing)} already exist: "
+                + (
+                    "a new link replaces the open screening's earlier one."
+                    if token
+                    else "nothing changed (--new-link prints a fresh respondent link)."
+                )
+            )
+        if token:
+            path = reverse("questionnaires:respond-start", kwargs={"token": token})
+            self.stdout.write(
+                f"Try the respondent pages ({demo.OPEN_LINK_PATIENT}'s self-report): "
+                f"{options['base_url'].rstrip('/')}{path}"
+            )
+
+
+def _password_set(user: Any, password: str) -> bool:
+    """Set ``password`` unless it is already the user's; whether it changed."""
+    if user.has_usable_password() and user.check_password(password):
+        return False
+    user.set_password(password)
+    return True
