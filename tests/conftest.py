@@ -40,6 +40,12 @@ def _user(username: str, **extra: Any) -> User:
     return user
 
 
+def _member(username: str, organisation: Organisation, role: str) -> User:
+    user = _user(username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
 @pytest.fixture
 def clinic_a(db: None) -> Organisation:
     return Organisation.objects.create(name="Clinic A", slug="clinic-a")
@@ -53,41 +59,25 @@ def clinic_b(db: None) -> Organisation:
 @pytest.fixture
 def clinician(clinic_a: Organisation) -> User:
     """A clinician of clinic A."""
-    user = _user("alice")
-    Membership.objects.create(
-        user=user, organisation=clinic_a, role=Membership.Role.CLINICIAN
-    )
-    return user
+    return _member("alice", clinic_a, Membership.Role.CLINICIAN)
 
 
 @pytest.fixture
 def colleague(clinic_a: Organisation) -> User:
     """Another clinician of clinic A, same role as `clinician`."""
-    user = _user("bob")
-    Membership.objects.create(
-        user=user, organisation=clinic_a, role=Membership.Role.CLINICIAN
-    )
-    return user
+    return _member("bob", clinic_a, Membership.Role.CLINICIAN)
 
 
 @pytest.fixture
 def outsider(clinic_b: Organisation) -> User:
     """A clinician of clinic B, who must see nothing of clinic A."""
-    user = _user("charlie")
-    Membership.objects.create(
-        user=user, organisation=clinic_b, role=Membership.Role.CLINICIAN
-    )
-    return user
+    return _member("charlie", clinic_b, Membership.Role.CLINICIAN)
 
 
 @pytest.fixture
 def org_admin(clinic_a: Organisation) -> User:
     """The organisation admin of clinic A."""
-    user = _user("olga")
-    Membership.objects.create(
-        user=user, organisation=clinic_a, role=Membership.Role.ORG_ADMIN
-    )
-    return user
+    return _member("olga", clinic_a, Membership.Role.ORG_ADMIN)
 
 
 @pytest.fixture
