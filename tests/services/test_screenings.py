@@ -22,6 +22,7 @@ from tests.factories import (
     CLINICIAN,
     FAMILY,
     SELF,
+    Answers,
     patient_of,
     self_and_family_screening,
     start_screening,
@@ -37,6 +38,18 @@ def self_only(patient: Patient, by: User, protocols: dict[str, Any]) -> Screenin
     return start_screening(
         patient=patient, by=by, parts=[("self", protocols[SELF], "link")]
     )
+
+
+def submitted_self_only(
+    patient: Patient, by: User, protocols: dict[str, Any], answers: Answers
+) -> Screening:
+    """A self-only screening with ``answers`` saved and the part submitted."""
+    screening = self_only(patient, by, protocols)
+    part = screening.parts.get()
+    services.answers_save(part=part, answers=answers)
+    services.part_submit(part=part)
+    screening.refresh_from_db()
+    return screening
 
 
 def test_patient_code_is_unique_in_a_clinic_but_not_across_clinics(
@@ -192,11 +205,9 @@ def test_hidden_branch_answers_are_not_scored(
     clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> None:
     """phq9_10 is shown only when an item is above 0; here none is."""
-    screening = self_only(patient, clinician, protocols)
-    part = screening.parts.get()
-    services.answers_save(part=part, answers={"phq9": {**PHQ_ZERO, "phq9_10": 3}})
-    services.part_submit(part=part)
-    screening.refresh_from_db()
+    screening = submitted_self_only(
+        patient, clinician, protocols, {"phq9": {**PHQ_ZERO, "phq9_10": 3}}
+    )
     assert screening.result is not None
     assert screening.result["instruments"]["phq9"]["ignored"] == ["phq9_10"]
 
@@ -230,11 +241,9 @@ def test_result_combines_every_submitted_part(
 def test_submitting_a_suicide_answer_keeps_the_screening_urgent(
     clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> None:
-    screening = self_only(patient, clinician, protocols)
-    part = screening.parts.get()
-    services.answers_save(part=part, answers={"asq": {**ALL_NO, "asq_1": 1}})
-    services.part_submit(part=part)
-    screening.refresh_from_db()
+    screening = submitted_self_only(
+        patient, clinician, protocols, {"asq": {**ALL_NO, "asq_1": 1}}
+    )
     assert screening.result is not None
     assert screening.result["flags"][0]["code"] == "suicide_risk"
     assert screening.is_urgent
