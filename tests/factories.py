@@ -13,6 +13,7 @@ from questionnaires.bank.protocols import ProtocolSpec, load_bundled_protocols
 from questionnaires.models import Organisation, Patient, Protocol, Screening
 from questionnaires.scoring.definitions import Item, Option, Scoring
 from questionnaires.scoring.rules import Value
+from questionnaires.services import invitations
 from questionnaires.services import screenings as screening_services
 from questionnaires.services.bank import bank_import, protocol_load
 
@@ -101,6 +102,14 @@ def start_screening(
         for role, protocol, mode in parts
     ]
     return screening_services.screening_start(patient=patient, parts=specs, by=by)
+
+
+def self_link_token(*, patient: Patient, by: User, protocol: Protocol) -> str:
+    """A self-only screening answered by link: the token of its part's invitation."""
+    screening = start_screening(
+        patient=patient, by=by, parts=[("self", protocol, "link")]
+    )
+    return invitations.invitation_create(part=screening.parts.get(), by=by).token
 
 
 def self_and_family_screening(

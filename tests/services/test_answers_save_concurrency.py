@@ -12,9 +12,8 @@ from django.db import connection, connections, transaction
 
 from questionnaires import selectors
 from questionnaires.models import Patient
-from questionnaires.services import invitations
 from questionnaires.services import screenings as services
-from tests.factories import start_screening
+from tests.factories import self_link_token
 
 pytestmark = [
     pytest.mark.skipif(
@@ -37,14 +36,9 @@ def _waiting_for_a_lock(backend_pid: int) -> bool:
 def test_a_save_waiting_for_the_lock_checks_the_answers_committed_meanwhile(
     clinician: User, patient: Patient, protocols: Any, monkeypatch: Any
 ) -> None:
-    screening = start_screening(
-        patient=patient,
-        by=clinician,
-        parts=[("self", protocols["self_report_brief"], "link")],
+    token = self_link_token(
+        patient=patient, by=clinician, protocol=protocols["self_report_brief"]
     )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
     checked: list[dict[str, Any]] = []
     real_urgent = services._urgent
 

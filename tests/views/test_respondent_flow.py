@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from questionnaires.models import Answer, AuditEvent, Patient, Screening
-from questionnaires.services import invitations
-from tests.factories import SELF, start_screening
+from tests.factories import SELF, self_link_token
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,7 @@ ASQ_NO = {f"asq-asq_{n}": "0" for n in range(1, 5)}
 
 @pytest.fixture
 def link(clinician: User, patient: Patient, protocols: dict[str, Any]) -> Any:
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
-    )
-    part = screening.parts.get()
-    issued = invitations.invitation_create(part=part, by=clinician)
-    return issued.token
+    return self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
 
 
 def url(name: str, token: str, **kwargs: Any) -> str:

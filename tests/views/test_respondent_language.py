@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from questionnaires.models import Patient
-from questionnaires.services import invitations
-from tests.factories import SELF, start_screening
+from tests.factories import SELF, self_link_token
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +40,7 @@ def _pages(client: Client, token: str) -> dict[str, str]:
 def test_untranslated_questionnaire_is_announced_and_marked_as_english(
     client: Client, clinician: User, patient: Patient, protocols: dict[str, Any], lang
 ) -> None:
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
-    )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
+    token = self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
     pages = _pages(client, token)
     phq9 = next(html for name, html in pages.items() if name.startswith("phq9-"))
@@ -63,12 +57,7 @@ def test_untranslated_questionnaire_is_announced_and_marked_as_english(
 def test_english_respondent_sees_no_language_note(
     client: Client, clinician: User, patient: Patient, protocols: dict[str, Any]
 ) -> None:
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
-    )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
+    token = self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
     assert all(NOTE not in html for html in _pages(client, token).values())
 
 
@@ -84,12 +73,7 @@ def test_a_number_out_of_range_is_explained_in_plain_words(
     lang: str,
     message: str,
 ) -> None:
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
-    )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
+    token = self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
     url = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 1})
     html = client.post(url, {"withdrawal-months_withdrawn": "-3"}).content.decode()

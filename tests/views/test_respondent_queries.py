@@ -12,20 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questionnaires.models import Patient
-from questionnaires.services import invitations
-from tests.factories import load_synthetic_protocol, start_screening
+from tests.factories import load_synthetic_protocol, self_link_token
 
 pytestmark = pytest.mark.django_db
 
 
 def _queries(client: Client, clinician: User, patient: Patient, items: int) -> Any:
     protocol = load_synthetic_protocol(f"synth{items}", items=items)
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocol, "link")]
-    )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
+    token = self_link_token(patient=patient, by=clinician, protocol=protocol)
     page = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 1})
     answers = {f"synth{items}-synth{items}_{n}": "1" for n in range(1, items + 1)}
     client.get(page)  # warm the per-process definition cache
@@ -64,12 +58,7 @@ def test_page_stays_within_a_fixed_query_budget(
     django_assert_max_num_queries: Any,
 ) -> None:
     protocol = load_synthetic_protocol("synth40", items=40, per_section=10)
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocol, "link")]
-    )
-    token = invitations.invitation_create(
-        part=screening.parts.get(), by=clinician
-    ).token
+    token = self_link_token(patient=patient, by=clinician, protocol=protocol)
     page = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 2})
     client.get(page)
     with django_assert_max_num_queries(2):
