@@ -118,7 +118,7 @@ class DemoScreening:
 @dataclass(frozen=True)
 class DemoPatient:
     code: str
-    birth_year: int
+    age: int  # this year: the birth year follows, so the demo never ages
     sex: str
     screenings: tuple[DemoScreening, ...]
 
@@ -179,7 +179,7 @@ _CLINICIAN_RATING = DemoPart(
 
 PATIENTS: tuple[DemoPatient, ...] = (
     # Screened three times: at risk, then screen positive, then going out again.
-    DemoPatient("DEMO-001", 2008, "female", (
+    DemoPatient("DEMO-001", 18, "female", (
         _self_screening(
             150,
             _withdrawal(
@@ -209,7 +209,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         ),
     )),
     # Screen positive; the family sees going out as worse than the young person does.
-    DemoPatient("DEMO-002", 2005, "male", (
+    DemoPatient("DEMO-002", 21, "male", (
         _self_screening(
             35,
             _withdrawal(
@@ -222,7 +222,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         ),
     )),
     # A yes to a suicide-risk question: marked urgent, crisis handling shown.
-    DemoPatient("DEMO-003", 2009, "", (
+    DemoPatient("DEMO-003", 17, "", (
         _self_screening(
             16,
             _withdrawal(months=8, days=1, onset=15, impair=(8, 6, 7), distressed=1),
@@ -232,7 +232,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         ),
     )),
     # At risk (3 to 6 months), with the clinician's rating of the criteria.
-    DemoPatient("DEMO-004", 2007, "other", (
+    DemoPatient("DEMO-004", 19, "other", (
         _self_screening(
             25,
             _withdrawal(months=4, days=3, onset=18, impair=(4, 3, 5), distressed=1),
@@ -242,7 +242,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         ),
     )),
     # Not answered yet: a live link for trying the respondent pages.
-    DemoPatient("DEMO-005", 2010, "female", (
+    DemoPatient("DEMO-005", 16, "female", (
         DemoScreening(0, (DemoPart("self", SELF, ScreeningPart.Mode.LINK, None),)),
     )),
 )  # fmt: skip
@@ -306,7 +306,7 @@ def _patient_create(
     patient = screenings.patient_create(
         organisation=organisation,
         code=demo.code,
-        birth_year=demo.birth_year,
+        birth_year=timezone.localdate(now).year - demo.age,
         sex=demo.sex,
         by=by,
     )

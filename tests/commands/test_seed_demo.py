@@ -136,6 +136,7 @@ def test_seed_demo_creates_demo_patients_with_submitted_scored_screenings(
     )
     assert submitted.count() == 6
     for screening in submitted:
+        assert 12 <= screening.age <= 25  # adolescents and young adults, every year
         assert screening.result is not None
         assert screening.result["outcome"]["category"] != "incomplete"
         assert all(
