@@ -16,20 +16,16 @@ from questionnaires.models import (
     ProtocolEntry,
     ScreeningPart,
 )
-from questionnaires.services import invitations
 from questionnaires.services import screenings as services
-from questionnaires.services.bank import instrument_version_enter_text, protocol_load
-from tests.bank.factories import licensed_demo_version
-from tests.factories import start_screening
+from questionnaires.services.bank import protocol_load
+from tests.bank.factories import enter_every_text, licensed_demo_version
+from tests.factories import self_link_token
 
 pytestmark = pytest.mark.django_db
 
 
 def _link(clinician: User, patient: Patient, protocol: Any) -> str:
-    screening = start_screening(
-        patient=patient, by=clinician, parts=[("self", protocol, "link")]
-    )
-    return invitations.invitation_create(part=screening.parts.get(), by=clinician).token
+    return self_link_token(patient=patient, by=clinician, protocol=protocol)
 
 
 def _codes(state: selectors.PartState) -> list[str]:
@@ -71,15 +67,10 @@ def test_a_part_loaded_without_its_protocol_reads_the_versions(
 
 
 def _enter_text(version: InstrumentVersion, label: str, by: User) -> None:
-    items = {i.code: i for i in version.items.prefetch_related("options")}
-    instrument_version_enter_text(
-        version=version,
-        item_texts={code: {"en": f"{label} {code}"} for code in items},
-        option_labels={
-            (code, o.code): {"en": f"{label} {o.value}"}
-            for code, item in items.items()
-            for o in item.options.all()
-        },
+    enter_every_text(
+        version,
+        item_text=lambda code: f"{label} {code}",
+        option_label=lambda option: f"{label} {option.value}",
         licence_note="Clinic licence",
         by=by,
     )

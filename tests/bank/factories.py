@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import factory
+from django.contrib.auth.models import User
 
 from questionnaires.models import Instrument, InstrumentVersion, Item, ItemOption
-from questionnaires.services.bank import bank_import
+from questionnaires.services.bank import bank_import, instrument_version_enter_text
 
 FREQ4 = [
     {"code": str(n), "value": n, "label": {"en": label}}
@@ -120,6 +122,30 @@ def licensed_demo_version(*, attribution: str = "") -> InstrumentVersion:
         {**option, "label": {}} for option in document["option_sets"]["freq4"]
     ]
     return demo_version(**document)
+
+
+def enter_every_text(
+    version: InstrumentVersion,
+    *,
+    item_text: Callable[[str], str],
+    option_label: Callable[[ItemOption], str],
+    licence_note: str,
+    by: User,
+) -> None:
+    """Enter English text for every item (``item_text(code)``) and option
+    (``option_label(option)``) of a licensed version, through the service."""
+    items = {i.code: i for i in version.items.prefetch_related("options")}
+    instrument_version_enter_text(
+        version=version,
+        item_texts={code: {"en": item_text(code)} for code in items},
+        option_labels={
+            (code, o.code): {"en": option_label(o)}
+            for code, item in items.items()
+            for o in item.options.all()
+        },
+        licence_note=licence_note,
+        by=by,
+    )
 
 
 class InstrumentFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,12 @@ from questionnaires.services.bank import (
     protocol_load,
     protocol_publish,
 )
-from tests.bank.factories import demo_document, demo_version, licensed_demo_version
+from tests.bank.factories import (
+    demo_document,
+    demo_version,
+    enter_every_text,
+    licensed_demo_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -272,16 +277,11 @@ def test_licensed_text_is_recorded_and_overlaid_but_never_exported(
 ) -> None:
     version = licensed_demo_version(attribution="©")
     assert version.needs_licensed_text
-    items = {i.code: i for i in version.items.prefetch_related("options")}
 
-    instrument_version_enter_text(
-        version=version,
-        item_texts={code: {"en": f"Licensed {code}"} for code in items},
-        option_labels={
-            (code, o.code): {"en": f"L{o.value}"}
-            for code, item in items.items()
-            for o in item.options.all()
-        },
+    enter_every_text(
+        version,
+        item_text=lambda code: f"Licensed {code}",
+        option_label=lambda option: f"L{option.value}",
         licence_note="Clinic licence 2025-17",
         by=admin_user,
     )
@@ -334,15 +334,10 @@ def test_a_protocol_waits_for_licensed_text_then_publishes(admin_user: User) -> 
     assert loaded.protocol.status == Protocol.Status.DRAFT
     assert loaded.problems == ("demo v1: item text to be entered under licence",)
 
-    items = {i.code: i for i in version.items.prefetch_related("options")}
-    instrument_version_enter_text(
-        version=version,
-        item_texts={code: {"en": code} for code in items},
-        option_labels={
-            (code, o.code): {"en": o.code}
-            for code, item in items.items()
-            for o in item.options.all()
-        },
+    enter_every_text(
+        version,
+        item_text=lambda code: code,
+        option_label=lambda option: option.code,
         licence_note="Clinic licence",
         by=admin_user,
     )
