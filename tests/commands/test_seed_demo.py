@@ -22,6 +22,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.services import screenings
 
 
 def _seed() -> str:
@@ -297,3 +298,17 @@ def test_without_the_published_protocols_seed_demo_says_to_load_instruments() ->
     assert "run `manage.py load_instruments` first" in output
     assert not Patient.objects.exists()
     assert get_user_model().objects.filter(username="clinician").exists()
+
+
+@pytest.mark.django_db
+def test_new_link_after_the_open_screening_was_answered_says_there_is_none(
+    protocols: dict[str, Any],
+) -> None:
+    _seed()
+    part = ScreeningPart.objects.get(screening__patient__code="DEMO-005")
+    screenings.part_submit(part=part, now=timezone.now())
+    before = Invitation.objects.count()
+    output = _seed_with("--new-link")
+    assert "DEMO-005 has no open screening any more" in output
+    assert not LINK.search(output)
+    assert Invitation.objects.count() == before

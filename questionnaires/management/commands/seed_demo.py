@@ -96,14 +96,20 @@ class Command(BaseCommand):
                 f"({seed.submitted} submitted screenings"
                 f"{', one open with a link' if seed.token else ''})."
             )
+        elif token:
+            self.stdout.write(
+                f"Demo patients {', '.join(seed.existing)} already exist: a new "
+                "link replaces the open screening's earlier one."
+            )
+        elif options["new_link"]:
+            self.stdout.write(
+                f"{demo.OPEN_LINK_PATIENT} has no open screening any more: start one "
+                "on its patient page to get a new link."
+            )
         else:
             self.stdout.write(
-                f"Demo patients {', '.join(seed.existing)} already exist: "
-                + (
-                    "a new link replaces the open screening's earlier one."
-                    if token
-                    else "nothing changed (--new-link prints a fresh respondent link)."
-                )
+                f"Demo patients {', '.join(seed.existing)} already exist: nothing "
+                "changed (--new-link prints a fresh respondent link)."
             )
         if token:
             path = reverse("questionnaires:respond-start", kwargs={"token": token})
