@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from bench import load
 from tests.helpers import ROOT, production_env
 
 HOST = "127.0.0.1"
@@ -52,22 +53,8 @@ def postgres_server(database_url: str) -> str | None:
 @contextmanager
 def scratch_database(server: str, label: str) -> Iterator[str]:
     """A new, empty PostgreSQL database that exists only inside the block."""
-    import psycopg2
-
-    name = f"hikiscreen_{label}_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(f"{server}/postgres", connect_timeout=10)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            # Commits do not wait for the WAL flush: only a crash of PostgreSQL
-            # itself could lose one, and the tests kill app servers, not it.
-            cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-        yield f"{server}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with load.postgres_database(f"{server}/postgres", label, fast_commit=True) as url:
+        yield url
 
 
 @contextmanager

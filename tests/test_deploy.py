@@ -11,12 +11,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import servers
 from tests.helpers import ROOT, production_env
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -93,20 +93,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if not url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'smoke.sqlite3'}"
         return
-    import psycopg2
-
-    name = f"hikiscreen_smoke_{uuid.uuid4().hex[:8]}"
-    server = url.rsplit("/", 1)[0]
-    admin = psycopg2.connect(server + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with servers.scratch_database(url.rsplit("/", 1)[0], "smoke") as scratch:
+        yield scratch
 
 
 @pytest.mark.slow
