@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_ratelimit",
+    "django_tasks",
+    "django_tasks_db",
     "questionnaires",
 ]
 
@@ -309,3 +311,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Days an anonymous family self-check is kept before `manage.py purge_expired`
 # deletes it with its answers (the family start page states this number).
 FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
+
+# Background tasks (Django's Tasks API, the django-tasks backport) on the database: the
+# queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
+# service is needed. Workers run `manage.py db_worker` (README.md, Deploy).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
