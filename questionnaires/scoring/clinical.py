@@ -40,7 +40,7 @@ from questionnaires.scoring.definitions import (
     SEVERITIES,
     InstrumentDefinition,
 )
-from questionnaires.scoring.rules import Value, natural
+from questionnaires.scoring.rules import Number, Value, natural, raw_total, tidy
 from questionnaires.scoring.types import (
     Category,
     Criteria,
@@ -337,11 +337,9 @@ def outcome(
     """
     unmet = unmet_criteria(criteria)
     hq25 = instruments.get(HQ25)
-    hq25_high = (
-        hq25 is not None
-        and hq25.complete
-        and hq25.total is not None
-        and hq25.band == HQ25_CUTOFF_BAND
+    hq25_high = hq25 is not None and (
+        (hq25.complete and hq25.total is not None and hq25.band == HQ25_CUTOFF_BAND)
+        or hq25.lower_bound is not None  # H7
     )
     missing: tuple[str, ...] = ()
     if not unmet:
@@ -376,6 +374,28 @@ def _missing_answers(criteria: Criteria, answered: Iterable[str]) -> tuple[str, 
     present = set(answered)
     modules = [c for c in (SELF, FAMILY, CLINICIAN) if c in present] or [SELF]
     return tuple(f"{m}.{item}" for m in modules for item in needed)
+
+
+def hq25_lower_bound(
+    definition: InstrumentDefinition, counted: Mapping[str, Value]
+) -> Number | None:
+    """H7: the answered items' contributions of an unfinished HQ-25, if >= the cut-off.
+
+    Every HQ-25 contribution is 0-4 (reverse items 4 - x), so the missing items can
+    only add: a partial sum at or above the cut-off already places the total there.
+    None for any other instrument or when the partial sum is below the cut-off.
+    """
+    if definition.code != HQ25:
+        return None
+    cutoff = next(
+        (b.min for b in definition.scoring.bands if b.code == HQ25_CUTOFF_BAND), None
+    )
+    rule = definition.scoring.total
+    answered = [(c, counted[c]) for c in rule.items if c in counted]
+    if cutoff is None or rule.method != "sum":
+        return None
+    partial = tidy(raw_total(rule, answered))  # type: ignore[arg-type]
+    return partial if partial >= cutoff else None
 
 
 def asq_band(band: str | None, answers: Mapping[str, Value]) -> str | None:

@@ -70,10 +70,16 @@ class InstrumentResult:
     complete: bool
     missing: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
+    #: H7: an unfinished HQ-25's answered contributions when they already reach the
+    #: cut-off (missing items can only add), else None.
+    lower_bound: Number | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The DESIGN.md §3 instrument entry, plus version, missing and ignored."""
-        return {
+        """The DESIGN.md §3 instrument entry, plus version, missing and ignored.
+
+        ``lower_bound`` (H7) is present only when set.
+        """
+        data: dict[str, Any] = {
             "total": self.total,
             "subscales": dict(self.subscales),
             "band": self.band,
@@ -82,6 +88,9 @@ class InstrumentResult:
             "missing": list(self.missing),
             "ignored": list(self.ignored),
         }
+        if self.lower_bound is not None:
+            data["lower_bound"] = self.lower_bound
+        return data
 
 
 @dataclass(frozen=True)
