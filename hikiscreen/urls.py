@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from questionnaires.ratelimits import login_ratelimit
+from questionnaires.security.ratelimits import login_ratelimit
 from questionnaires.views import accounts
 from questionnaires.views.public import healthz
 
