@@ -250,7 +250,13 @@ def combine_criteria(
     evidence: dict[str, tuple[str, ...]] = {}
     decided_by: dict[str, str] = {}
     disagreements: list[Disagreement] = []
+    by_source: dict[str, dict[str, str | bool]] = {}
     for name in CRITERIA_NAMES:
+        by_source[name] = {
+            source: _json_value(decisions[name][0])
+            for source, decisions in decided.items()
+            if not _undecided(decisions[name][0])
+        }
         clinician = decided.get("clinician", {}).get(name)
         self_ = decided.get("self", {}).get(name)
         family = decided.get("family", {}).get(name)
@@ -287,6 +293,7 @@ def combine_criteria(
         onset_before_30=values["onset_before_30"],  # type: ignore[arg-type]
         evidence=evidence,
         decided_by=decided_by,
+        by_source=by_source,
     )
     return criteria, tuple(disagreements)
 

@@ -31,12 +31,12 @@ from questionnaires.forms.screening import (
 )
 from questionnaires.models import Invitation, ScreeningPart
 from questionnaires.reports import charts
-from questionnaires.reports.context import build_context
+from questionnaires.reports.context import report_context, suicide_share_suggestion
+from questionnaires.reports.data import screening_report_data
 from questionnaires.security.qr import qr_svg
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import patients as patient_services
 from questionnaires.services import screenings as services
-from questionnaires.views.reports import screening_report_data
 
 
 def _user(request: HttpRequest) -> User:
@@ -332,15 +332,11 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
     services.screening_result_view(screening=screening, by=_user(request))
     report: dict[str, Any] | None = None
+    share_suggestion: str | None = None
     if screening.result:
         data = screening_report_data(screening, lang="en")
-        report = build_context(
-            data.snapshot,
-            data.instruments,
-            audience="clinician",
-            lang="en",
-            meta=data.meta,
-        )
+        report = report_context(data, audience="clinician", lang="en")
+        share_suggestion = suicide_share_suggestion(screening.result)
     return render(
         request,
         "questionnaires/clinician/screening_result.html",
@@ -349,6 +345,7 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": screening.patient,
             "report": report,
             "side_by_side": charts.side_by_side(screening),
+            "share_suggestion": share_suggestion,
             "contacts": selectors.crisis_contacts_for(screening.organisation, "en")
             if screening.is_urgent
             else (),

@@ -36,7 +36,8 @@ from questionnaires.forms.screening import (
     ResumeCodeForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
-from questionnaires.reports.context import ReportData, build_context
+from questionnaires.reports.context import ReportData, report_context
+from questionnaires.reports.data import part_report_data, reader_of
 from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
@@ -559,24 +560,14 @@ def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 def _report_data(ctx: Context) -> ReportData:
     """The respondent's own report: this part's answers only."""
-    return reports.report_data(
-        ctx.part.screening,
-        parts=[ctx.part],
-        snapshot=ctx.part.result or {},
-        lang=ctx.lang,
-    )
+    return part_report_data(ctx.part, lang=ctx.lang)
 
 
 def _family_summary(ctx: Context) -> dict[str, Any] | None:
     if not ctx.part.result:
         return None
-    data = _report_data(ctx)
-    return build_context(
-        data.snapshot,
-        data.instruments,
-        audience="family",
-        lang=ctx.lang,
-        meta=data.meta,
+    return report_context(
+        _report_data(ctx), audience=reader_of(ctx.part), lang=ctx.lang
     )
 
 
@@ -588,7 +579,9 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
         raise Http404
     return reports.pdf_response(
         data=_report_data(ctx),
-        audience="family",
+        # A parent's link only ever shows the parent's own summary; the young
+        # person's link their own, addressed to them.
+        audience=reader_of(ctx.part),
         lang=ctx.lang,
         screening=ctx.part.screening,
         by=None,

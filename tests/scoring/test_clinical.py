@@ -584,3 +584,21 @@ def test_whole_result_json_has_no_forbidden_wording(lang: str) -> None:
     text = json.dumps(result.as_json(lang), ensure_ascii=False)
     assert find_forbidden(text) == []
     assert phrase("not_a_diagnosis", lang) in text
+
+
+def test_every_sources_own_value_is_reported_beside_the_decided_one() -> None:
+    result = run(
+        {
+            "withdrawal": {"months_withdrawn": 12, "days_out_per_week": 0},
+            "withdrawal_family": {"months_withdrawn": 2, "days_out_per_week": 5},
+            "criteria": {"months_withdrawn": 4},
+        }
+    )
+    by_source = result.as_json()["criteria_by_source"]
+    assert by_source["duration"] == {
+        "clinician": "at_risk",
+        "self": "meets",
+        "family": "below",
+    }
+    assert by_source["going_out"] == {"self": "moderate", "family": "not_marked"}
+    assert result.criteria.decided_by["duration"] == "clinician"
