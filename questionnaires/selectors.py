@@ -36,7 +36,6 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.scoring.rules import Value
 
@@ -275,6 +274,20 @@ def part_state(part: ScreeningPart) -> PartState:
     return PartState(part=part, versions=list(versions), definitions=list(definitions))
 
 
+def other_respondents_answers(
+    screening: Screening,
+) -> dict[str, dict[str, dict[str, Value]]]:
+    """The saved answers of a screening's self and family parts, by part role.
+
+    For the clinician's criteria form, which shows them beside each field.
+    """
+    found: dict[str, dict[str, dict[str, Value]]] = {}
+    for part in screening.parts.exclude(role=ScreeningPart.Role.CLINICIAN):
+        if part.role not in found:
+            found[part.role] = part_state(part).answers
+    return found
+
+
 def answers_by_code(
     rows: Iterable[tuple[int, str, Value]], code_of: Mapping[int, str]
 ) -> dict[str, dict[str, Value]]:
@@ -380,19 +393,22 @@ def protocol_default(audience: str) -> Protocol:
     return protocol
 
 
-def crisis_contacts_for(
+def organisation_crisis_contacts(
     organisation: Organisation | None, lang: str
-) -> tuple[Contact, ...]:
-    """Crisis contacts for ``lang``: the organisation's own, else the defaults."""
-    override: dict[str, list[Contact]] = {}
-    if organisation is not None:
-        for contact in CrisisContact.objects.filter(
+) -> list[dict[str, str]]:
+    """The organisation's own crisis contacts for ``lang``, in order (may be empty).
+
+    The defaults per language live in ``questionnaires.reports.crisis``;
+    ``questionnaires.reports.data.crisis_contacts_for`` combines the two.
+    """
+    if organisation is None:
+        return []
+    return [
+        {"name": c.name, "phone": c.phone, "hours": c.hours}
+        for c in CrisisContact.objects.filter(
             organisation=organisation, language=lang
-        ).order_by("order", "id"):
-            override.setdefault(lang, []).append(
-                {"name": contact.name, "phone": contact.phone, "hours": contact.hours}
-            )
-    return crisis_contacts(lang, override)
+        ).order_by("order", "id")
+    ]
 
 
 def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:

@@ -255,6 +255,19 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "基準（臨床担当者）",
         "Criteri (clinico)",
     ),
+    "not_asked": ("not asked", "質問していません", "non chiesto"),
+    "h.safety_items": (
+        "Safety questions and answers",
+        "安全に関する質問と回答",
+        "Domande sulla sicurezza e risposte",
+    ),
+    "h.item_answers": (
+        "Answers item by item",
+        "項目ごとの回答",
+        "Risposte item per item",
+    ),
+    "col.question": ("Question", "質問", "Domanda"),
+    "col.answer": ("Answer", "回答", "Risposta"),
     "mode.kiosk": (
         "on the clinic's device",
         "院内の端末で回答",

@@ -120,6 +120,9 @@ class ReportData:
     #: Each respondent's own result, scored from their answers only: ``"family"``
     #: and ``"self"`` (DESIGN.md §3). Absent when that person answered nothing.
     own: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The answers as given, instrument code -> item code -> value (clinician only:
+    #: the safety items and the item-level answers).
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def respondent_of(code: str) -> str:
@@ -163,6 +166,7 @@ def report_context(
         meta=data.meta,
         shared=shared if audience == "family" else (),
         full=data.snapshot,
+        answers=data.answers if audience == "clinician" else None,
     )
 
 
@@ -201,6 +205,11 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
         # otherwise); a report then shows the code and the answer alone.
         "item_text": {
             item.code: dict(item.text) for item in definition.items if item.text
+        },
+        "item_options": {
+            item.code: {str(o.value): dict(o.label) for o in item.options if o.label}
+            for item in definition.items
+            if item.options
         },
         "subscales": {
             s.code: {
@@ -343,6 +352,7 @@ def build_context(
     meta: ReportMeta,
     shared: Sequence[str] = (),
     full: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the ``audience`` report in ``lang`` shows, as plain data.
 
@@ -391,6 +401,7 @@ def build_context(
     }
     if audience == "clinician":
         context.update(_clinician(snapshot, instruments, meta, lang, urgent, flags))
+        context.update(_answers(snapshot, instruments, answers or {}, lang))
     elif audience == "self":
         context.update(_self(snapshot, meta, lang, category))
     else:
@@ -504,6 +515,81 @@ def _clinician(
     }
 
 
+#: Safety items shown with their question and answer, in order (INSTRUMENTS.md §4).
+SAFETY_ITEMS = (
+    ("asq", "asq_1"),
+    ("asq", "asq_2"),
+    ("asq", "asq_3"),
+    ("asq", "asq_4"),
+    ("asq", "asq_5"),
+    ("phq9", "phq9_9"),
+    ("withdrawal_family", "fam_self_harm_talk"),
+    ("withdrawal_family", "fam_safety_now"),
+    ("withdrawal_family", "fam_conflict"),
+)
+
+
+def _answer_label(meta: Mapping[str, Any], item: str, value: object, lang: str) -> str:
+    """An answer in words where the option has a label, else the value."""
+    if isinstance(value, str):
+        return value  # a time "HH:MM" or free text
+    shown = format_number(value)  # type: ignore[arg-type]
+    label = meta.get("item_options", {}).get(item, {}).get(shown)
+    return f"{_localised(label, lang)} ({shown})" if label else shown
+
+
+def _answers(
+    snapshot: Mapping[str, Any],
+    instruments: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Mapping[str, Any]],
+    lang: str,
+) -> dict[str, Any]:
+    """The clinician's safety items and item-level answers, with question text where
+    the licence lets it ship (else the item code alone)."""
+
+    def question(code: str, item: str) -> str:
+        text = instruments.get(code, {}).get("item_text", {}).get(item)
+        return _localised(text, lang) if text else ""
+
+    safety = []
+    for code, item in SAFETY_ITEMS:
+        given = answers.get(code)
+        if given is None:
+            answer = catalogue.text("not_asked", lang)
+        elif given.get(item) is None:
+            answer = catalogue.text("value.none", lang)
+        else:
+            answer = _answer_label(instruments.get(code, {}), item, given[item], lang)
+        safety.append(
+            {
+                "code": item,
+                "question": question(code, item),
+                "answer": answer,
+                "positive": given is not None and (given.get(item) or 0) > 0,
+            }
+        )
+    items = [
+        {
+            "instrument": short_name(code, instruments.get(code, {}), lang),
+            "rows": [
+                {
+                    "code": item,
+                    "question": question(code, item),
+                    "answer": _answer_label(
+                        instruments.get(code, {}), item, value, lang
+                    )
+                    if value is not None
+                    else catalogue.text("value.none", lang),
+                }
+                for item, value in given.items()
+            ],
+        }
+        for code, given in answers.items()
+        if code in snapshot.get("instruments", {})
+    ]
+    return {"safety_items": safety if answers else [], "item_answers": items}
+
+
 def not_screened(snapshot: Mapping[str, Any], lang: str) -> list[str]:
     """The safety instruments not given, named as not screened (INSTRUMENTS.md §6)."""
     answered = snapshot.get("instruments", {})
@@ -579,6 +665,7 @@ def _criteria_rows(
                 "sources": [
                     {
                         "source": who,
+                        "label": catalogue.text(f"source.{who}", lang),
                         "value": value_label(name, values[who], lang)
                         if who in values
                         else "—",

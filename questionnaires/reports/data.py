@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from questionnaires import selectors
-from questionnaires.models import Screening, ScreeningPart
+from questionnaires.models import Organisation, Screening, ScreeningPart
 from questionnaires.reports.context import ReportData, Respondent, instruments_meta
+from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
 
 #: Part role -> the audience whose own result it is.
@@ -32,11 +33,14 @@ def report_data(
     definitions: dict[str, InstrumentDefinition] = {}
     respondents: list[Respondent] = []
     own: dict[str, Mapping[str, Any]] = {}
+    answers: dict[str, Mapping[str, Any]] = {}
     for part in parts:
         if part.submitted_at is None:
             continue
         state = selectors.part_state(part)
         definitions.update(state.definitions_by_code)
+        for code, given in state.answers.items():
+            answers.setdefault(code, given)
         respondents.append(
             {
                 "role": part.role,
@@ -61,12 +65,22 @@ def report_data(
             .date()
             .isoformat(),
             "respondents": respondents,
-            "crisis_contacts": {
-                lang: list(selectors.crisis_contacts_for(organisation, lang))
-            },
+            "crisis_contacts": {lang: list(crisis_contacts_for(organisation, lang))},
         },
         own=own,
+        answers=answers,
     )
+
+
+def crisis_contacts_for(
+    organisation: Organisation | None, lang: str
+) -> tuple[Contact, ...]:
+    """Crisis contacts for ``lang``: the organisation's own, else the defaults."""
+    own: list[Contact] = [
+        {"name": c["name"], "phone": c["phone"], "hours": c["hours"]}
+        for c in selectors.organisation_crisis_contacts(organisation, lang)
+    ]
+    return crisis_contacts(lang, {lang: own} if own else None)
 
 
 def screening_report_data(screening: Screening, *, lang: str) -> ReportData:

@@ -69,4 +69,10 @@ def report_from_input(
         theirs = {c: a for c, a in answers.items() if respondent_of(c) == reader}
         if theirs:
             own[reader] = score(definitions, theirs, age=result.age).as_json(lang)
-    return ReportData(snapshot=snapshot, instruments=instruments, meta=meta, own=own)
+    return ReportData(
+        snapshot=snapshot,
+        instruments=instruments,
+        meta=meta,
+        own=own,
+        answers={c: dict(a) for c, a in answers.items()},
+    )

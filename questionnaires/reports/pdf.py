@@ -172,7 +172,7 @@ def build_html(
     """The final report HTML: context (pure) rendered through the audience template."""
     meta: ReportMeta = {**data.meta, "layout_version": layout_version()}
     context = report_context(
-        ReportData(data.snapshot, data.instruments, meta, data.own),
+        ReportData(data.snapshot, data.instruments, meta, data.own, data.answers),
         audience=audience,
         lang=lang,
         shared=shared,
@@ -208,6 +208,7 @@ def cache_key(
             data.instruments,
             data.meta,
             data.own,
+            data.answers,
             audience,
             lang,
             sorted(shared),

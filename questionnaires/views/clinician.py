@@ -7,6 +7,7 @@ screening is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +34,8 @@ from questionnaires.forms.screening import (
 from questionnaires.models import Invitation, ScreeningPart
 from questionnaires.reports import charts
 from questionnaires.reports.context import report_context, suicide_share_suggestion
-from questionnaires.reports.data import screening_report_data
+from questionnaires.reports.data import crisis_contacts_for, screening_report_data
+from questionnaires.scoring.rules import natural
 from questionnaires.security.qr import qr_svg
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import patients as patient_services
@@ -270,6 +273,44 @@ def hand_over_device(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     return redirect("questionnaires:respond-start", token=issued.token)
 
 
+#: Criteria items -> the self and family items shown beside them (INSTRUMENTS.md §3).
+_BESIDE = {
+    "months_withdrawn": ("months_withdrawn",),
+    "days_out_per_week": ("days_out_per_week",),
+    "rarely_leaves_room": ("rarely_leaves_room",),
+    "onset_age": ("onset_age",),
+    "impairment_significant": (
+        "impair_school_work",
+        "impair_home",
+        "impair_relationships",
+    ),
+    "distressed": ("distressed",),
+}
+_MODULE_OF_ROLE = {"self": "withdrawal", "informant": "withdrawal_family"}
+
+
+def criteria_hints(
+    answers: Mapping[str, Mapping[str, Mapping[str, object]]],
+) -> dict[str, str]:
+    """Per criteria item, what the young person and the family answered (or "")."""
+    hints: dict[str, str] = {}
+    for item, sources in _BESIDE.items():
+        parts = []
+        for role, label in (("self", _("Young person")), ("informant", _("Family"))):
+            given = answers.get(role, {}).get(_MODULE_OF_ROLE[role], {})
+            values = [
+                f"{code} = {natural(given[code])}"
+                if len(sources) > 1
+                else natural(given[code])
+                for code in sources
+                if given.get(code) is not None
+            ]
+            said = ", ".join(values) if values else _("not answered")
+            parts.append(f"{label}: {said}")
+        hints[item] = " · ".join(parts)
+    return hints
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
@@ -289,6 +330,15 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for definition in state.definitions
     ]
+    hints = criteria_hints(selectors.other_respondents_answers(part.screening))
+    for form in forms:
+        for code, field in form.fields.items():
+            if code in hints:
+                field.help_text = format_html(
+                    '{}<strong class="criteria-beside d-block">{}</strong>',
+                    field.help_text or "",
+                    hints[code],
+                )
     if part.is_submitted:
         for form in forms:
             for field in form.fields.values():
@@ -346,7 +396,7 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "side_by_side": charts.side_by_side(screening),
             "share_suggestion": share_suggestion,
-            "contacts": selectors.crisis_contacts_for(screening.organisation, "en")
+            "contacts": crisis_contacts_for(screening.organisation, "en")
             if screening.is_urgent
             else (),
         },

@@ -37,7 +37,11 @@ from questionnaires.forms.screening import (
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports.context import ReportData, report_context
-from questionnaires.reports.data import part_report_data, reader_of
+from questionnaires.reports.data import (
+    crisis_contacts_for,
+    part_report_data,
+    reader_of,
+)
 from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
@@ -109,7 +113,7 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
-            selectors.crisis_contacts_for(organisation, ctx.lang) if crisis else ()
+            crisis_contacts_for(organisation, ctx.lang) if crisis else ()
         ),
         "resume_code": _resume_code(request, ctx.part),
         "minutes": _minutes(ctx),

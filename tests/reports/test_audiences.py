@@ -289,3 +289,20 @@ def test_an_under_18s_own_summary_lists_a_youth_line(lang):
     for contact in youth_contacts(lang):
         assert squash(contact["phone"], lang) in minor
         assert squash(contact["phone"], lang) not in adult
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clinician_sees_each_safety_question_with_its_answer_or_not_asked(lang):
+    shared = text("shared", "clinician", lang)
+    assert t("h.safety_items", lang) in shared
+    asq_5 = squash("asq_5 Are you having thoughts of killing yourself right now?", lang)
+    assert asq_5 in shared
+    assert t("value.none", lang) in shared  # asq_5 shown but unanswered
+    assert t("not_asked", lang) in pdf_text("not_screened", "clinician", lang)
+
+
+def test_item_level_answers_carry_the_question_and_the_option_label():
+    content = text("urgent", "clinician", "en")
+    assert t("h.item_answers", "en") in content
+    assert "phq9_10" in content
+    assert "Not at all (0)" in content or "Several days (1)" in content

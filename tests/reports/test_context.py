@@ -277,10 +277,13 @@ def test_a_bare_design_md_snapshot_renders():
             )
             assert not ctx["has_urgent"]
             assert [s for s in strings(ctx) if wording.find_forbidden(s)] == []
-    answered = {
-        **snapshot["instruments"],
-        "withdrawal_family": snapshot["instruments"]["gad7"],
+    gad7: dict[str, Any] = {
+        "total": None,
+        "subscales": {},
+        "band": None,
+        "complete": False,
     }
+    answered = {"gad7": gad7, "withdrawal_family": gad7}
     family = build_context(
         {**snapshot, "instruments": answered},
         instruments,
