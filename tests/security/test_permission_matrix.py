@@ -95,6 +95,7 @@ EXPECTED: dict[str, Rule] = {
     # Without a kiosk session on this device there is nothing to return to.
     "questionnaires:kiosk-return": Rule((LOGIN,) * 6, post=(LOGIN,) * 6),
     "healthz": Rule(ALL_OK),
+    "favicon": Rule(ALL_OK),
     "set_language": Rule(ALL_OK),
     # --- Clinicians ----------------------------------------------------------------
     "questionnaires:clinic-home": Rule(SIGNED_IN),
