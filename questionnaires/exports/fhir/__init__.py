@@ -11,6 +11,8 @@ and back (docs/fhir-conformance.md). Pure: nothing here touches the database.
   are not exported: an imported Questionnaire becomes a draft without scoring.
 """
 
+from __future__ import annotations
+
 from questionnaires.exports.fhir.bundle import screening_bundle
 from questionnaires.exports.fhir.common import (
     DEFAULT_BASE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from questionnaires import flow
+from questionnaires.bank import flow
 from questionnaires.exports.fhir.common import DEFAULT_BASE, stable_uuid
 from questionnaires.exports.fhir.observations import (
     Context,

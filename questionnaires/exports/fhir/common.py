@@ -105,7 +105,9 @@ def placeholder(key: str, label: str, base: str) -> dict[str, Any]:
     the ``placeholder`` extension on the primitive (``_key``)."""
     return {
         key: label,
-        f"_{key}": {"extension": [{"url": ext(base, "placeholder"), "valueBoolean": True}]},
+        f"_{key}": {
+            "extension": [{"url": ext(base, "placeholder"), "valueBoolean": True}]
+        },
     }
 
 
@@ -147,8 +149,13 @@ def read_text(element: Mapping[str, Any], key: str) -> dict[str, str]:
         return {}
     out = {"en": str(text)}
     meta = element.get(f"_{key}")
-    for translation in as_list(meta.get("extension") if isinstance(meta, Mapping) else None):
-        if not isinstance(translation, Mapping) or translation.get("url") != TRANSLATION:
+    for translation in as_list(
+        meta.get("extension") if isinstance(meta, Mapping) else None
+    ):
+        if (
+            not isinstance(translation, Mapping)
+            or translation.get("url") != TRANSLATION
+        ):
             continue
         parts = {
             e["url"]: e

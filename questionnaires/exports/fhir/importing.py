@@ -80,7 +80,10 @@ def questionnaire_to_document(
     Scoring is never in a Questionnaire: the document has none, and an admin adds it
     to the draft before publishing.
     """
-    if not isinstance(resource, Mapping) or resource.get("resourceType") != "Questionnaire":
+    if (
+        not isinstance(resource, Mapping)
+        or resource.get("resourceType") != "Questionnaire"
+    ):
         raise UnmappableQuestionnaire(["resourceType: must be Questionnaire"])
     problems: list[str] = []
     notes: list[str] = []
@@ -133,10 +136,16 @@ def questionnaire_to_document(
         )
         or _string(resource.get("title"))
         or code,
-        "audience": _string(extension_value(extensions, ext(base, "instrument-audience")))
+        "audience": _string(
+            extension_value(extensions, ext(base, "instrument-audience"))
+        )
         or "self",
-        "age_min": _integer(extension_value(extensions, ext(base, "instrument-age-min"))),
-        "age_max": _integer(extension_value(extensions, ext(base, "instrument-age-max"))),
+        "age_min": _integer(
+            extension_value(extensions, ext(base, "instrument-age-min"))
+        ),
+        "age_max": _integer(
+            extension_value(extensions, ext(base, "instrument-age-max"))
+        ),
         "languages": [
             e["valueCode"]
             for e in _list(resource.get("extension"))
@@ -223,7 +232,9 @@ def _flatten(
             if depth >= MAX_DEPTH:
                 problems.append(f"{here}: groups nested deeper than {MAX_DEPTH}")
                 continue
-            heading = {} if is_placeholder(item, "text", base) else read_text(item, "text")
+            heading = (
+                {} if is_placeholder(item, "text", base) else read_text(item, "text")
+            )
             yield from _flatten(
                 children, f"{here}.item", heading, problems, notes, depth + 1, base
             )
@@ -249,7 +260,8 @@ def _definition_item(
     extensions = extensions_of(item)
     kind = extension_value(extensions, ext(base, "item-kind"))
     if not isinstance(kind, str) or kind not in KINDS:
-        kind = _KINDS.get(item.get("type")) if isinstance(item.get("type"), str) else None
+        fhir_type = item.get("type")
+        kind = _KINDS.get(fhir_type) if isinstance(fhir_type, str) else None
     if kind is None:
         problems.append(f"{path}: type {item.get('type')!r} has no kind")
         kind = "free_text"
@@ -438,7 +450,11 @@ def resolve_option_codes(document: dict[str, Any]) -> None:
             for part in parts if isinstance(parts, list) else []:
                 walk(part)
         ref = condition.get("ref", "")
-        codes = options.get(ref[5:]) if isinstance(ref, str) and ref.startswith("item:") else None
+        codes = (
+            options.get(ref[5:])
+            if isinstance(ref, str) and ref.startswith("item:")
+            else None
+        )
         if codes and isinstance(condition.get("value"), str):
             condition["value"] = codes.get(condition["value"], condition["value"])
 

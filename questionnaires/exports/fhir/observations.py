@@ -77,7 +77,11 @@ def score_observations(
             }
             label = labels.get(band, band)
             band_codings = [
-                {"system": f"{base}/CodeSystem/{code}/bands", "code": band, "display": label}
+                {
+                    "system": f"{base}/CodeSystem/{code}/bands",
+                    "code": band,
+                    "display": label,
+                }
             ]
             if band in codes.INTERPRETATIONS:
                 standard, display = codes.INTERPRETATIONS[band]
@@ -85,9 +89,7 @@ def score_observations(
                     {"system": INTERPRETATION, "code": standard, "display": display}
                 )
             observation["interpretation"] = [{"coding": band_codings, "text": label}]
-            observation["text"] = narrative(
-                [f"{name} total score: {total} ({label})."]
-            )
+            observation["text"] = narrative([f"{name} total score: {total} ({label})."])
         observations.append(observation)
     labels = {s.code: s.label.get("en", s.code) for s in definition.scoring.subscales}
     for sub_code, value in (scores.get("subscales") or {}).items():
@@ -144,7 +146,10 @@ def result_observations(
         if outcome.get("recommendation"):
             observation["note"] = [{"text": outcome["recommendation"]}]
         observation["text"] = narrative(
-            [f"Screening outcome (not a diagnosis): {text}.", outcome.get("recommendation", "")]
+            [
+                f"Screening outcome (not a diagnosis): {text}.",
+                outcome.get("recommendation", ""),
+            ]
         )
         observations.append(observation)
     for flag in result.get("flags", []):
@@ -168,9 +173,7 @@ def result_observations(
             derived_from=responses,
         )
         because = [str(b) for b in flag.get("because", [])]
-        components = [
-            _evidence(b, definitions, answers, hidden, base) for b in because
-        ]
+        components = [_evidence(b, definitions, answers, hidden, base) for b in because]
         if components:
             observation["component"] = components
         observation["text"] = narrative(
@@ -199,7 +202,11 @@ def _evidence(
     component: dict[str, Any] = {
         "code": {
             "coding": [
-                {"system": f"{base}/CodeSystem/evidence", "code": reference, "display": display}
+                {
+                    "system": f"{base}/CodeSystem/evidence",
+                    "code": reference,
+                    "display": display,
+                }
             ],
             "text": display,
         }
@@ -254,7 +261,11 @@ def _observation(
     loinc: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     codings = [
-        {"system": f"{context.base}/CodeSystem/scores", "code": code, "display": display}
+        {
+            "system": f"{context.base}/CodeSystem/scores",
+            "code": code,
+            "display": display,
+        }
     ]
     if loinc is not None:
         codings.append({"system": LOINC, "code": loinc[0], "display": loinc[1]})

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires import flow
+from questionnaires.bank import flow
 from questionnaires.exports.fhir.common import (
     DEFAULT_BASE,
     TYPES,
@@ -98,6 +98,8 @@ def answer(
                 f"{definition.code} v{definition.version} {item.code}: "
                 f"stored value {value!r} matches no option"
             )
-        return {"valueCoding": coding(definition.code, item, option, ship=ship, base=base)}
+        return {
+            "valueCoding": coding(definition.code, item, option, ship=ship, base=base)
+        }
     key = VALUE_KEYS[TYPES[item.kind]]
     return {key: typed(key, value)}

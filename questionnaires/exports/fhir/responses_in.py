@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires import flow
+from questionnaires.bank import flow
 from questionnaires.exports.fhir.common import DEFAULT_BASE, option_system
 from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition, Item
 from questionnaires.scoring.engine import check_value
@@ -78,7 +78,9 @@ def read_responses(
     return out
 
 
-def _responses(resource: Any, problems: list[str]) -> list[tuple[str, Mapping[str, Any]]]:
+def _responses(
+    resource: Any, problems: list[str]
+) -> list[tuple[str, Mapping[str, Any]]]:
     if not isinstance(resource, Mapping):
         problems.append("resource: must be a JSON object")
         return []
@@ -119,7 +121,9 @@ def _read_one(
     status = response.get("status")
     if status not in _STATUSES:
         problems.append(f"{where}.status: {status!r}, must be completed or amended")
-    definition = _definition(where, response.get("questionnaire"), lookup, base, problems)
+    definition = _definition(
+        where, response.get("questionnaire"), lookup, base, problems
+    )
     if definition is None:
         return None
     items = response.get("item", [])
@@ -137,7 +141,9 @@ def _read_one(
         here = f"{where} linkId {link_id}"
         item = known.get(link_id)
         if item is None:
-            problems.append(f"{here}: no such item in {definition.code} v{definition.version}")
+            problems.append(
+                f"{here}: no such item in {definition.code} v{definition.version}"
+            )
             continue
         if link_id in answers:
             problems.append(f"{here}: answered more than once")
@@ -161,11 +167,14 @@ def _read_one(
     shown = flow.shown_items(definition, answers, age)
     for code in answers:
         if code not in shown:
-            problems.append(f"{where} linkId {code}: answered, but the item is not enabled")
+            problems.append(
+                f"{where} linkId {code}: answered, but the item is not enabled"
+            )
+    already = " ".join(problems[start:])
     for item in definition.items:
-        if item.required and item.code in shown and item.code not in answers:
-            if not any(f"linkId {item.code}:" in p for p in problems[start:]):
-                problems.append(f"{where} linkId {item.code}: required, not answered")
+        unanswered = item.code in shown and item.code not in answers
+        if item.required and unanswered and f"linkId {item.code}:" not in already:
+            problems.append(f"{where} linkId {item.code}: required, not answered")
     if len(problems) > start:
         return None
     source = response.get("source")
@@ -225,7 +234,9 @@ def _value(
             problems.append(f"{here}: expected valueCoding, got {key}")
             return None
         system, code = raw.get("system"), raw.get("code")
-        if system is not None and system != option_system(definition.code, item.code, base):
+        if system is not None and system != option_system(
+            definition.code, item.code, base
+        ):
             problems.append(f"{here}: valueCoding.system {system!r} is not this item's")
             return None
         option = next((o for o in item.options if o.code == code), None)
