@@ -4,7 +4,7 @@ Written from the FHIR R4 Questionnaire/QuestionnaireResponse rules (and the HL7
 validator's messages they correspond to), reading only the two resources, never
 HikiScreen's definitions:
 
-- every answered linkId exists in the Questionnaire (``QUESTIONNAIRE_QR_ITEM_NOTFOUND``);
+- every answered linkId is in the Questionnaire (``QUESTIONNAIRE_QR_ITEM_NOTFOUND``);
 - an answered item is enabled: its ``enableWhen`` holds against the answers, combined
   by ``enableBehavior`` (``QUESTIONNAIRE_QR_ITEM_NOTENABLED2``);
 - a required enabled item is answered (``QUESTIONNAIRE_QR_ITEM_MISSING``);
