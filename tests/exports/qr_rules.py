@@ -82,7 +82,7 @@ def _answer_problems(
 ) -> list[str]:
     key = _VALUE_KEY.get(item["type"])
     present = [k for k in answer if k.startswith("value")]
-    if present != [key]:
+    if key is None or present != [key]:
         return [f"{link_id}: answer {present} for an item of type {item['type']}"]
     value = answer[key]
     if key == "valueCoding":

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 
 from questionnaires.bank import latest_by_code, load_bundled
 from questionnaires.exports import fhir
@@ -223,6 +224,6 @@ def test_a_hostile_import_changes_nothing(case: str, admin_user: User) -> None:
 
 def test_an_upload_over_the_size_limit_is_refused_before_it_is_read() -> None:
     big = SimpleUploadedFile("q.json", b" " * (FHIR_UPLOAD_MAX_BYTES + 1))
-    form = QuestionnaireImportForm(data={}, files={"file": big})
+    form = QuestionnaireImportForm(data={}, files=MultiValueDict({"file": [big]}))
     assert not form.is_valid()
     assert "larger" in str(form.errors["file"])

@@ -311,9 +311,9 @@ def test_scores_carry_loinc_and_observation_interpretation_codes(
         for c in totals["phq9.total"]["interpretation"][0]["coding"]
     }
     v3 = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
-    assert systems[v3] == (
-        "N" if submitted.result["instruments"]["phq9"]["band"] == "minimal" else "A"
-    )
+    assert submitted.result is not None
+    band = submitted.result["instruments"]["phq9"]["band"]
+    assert systems[v3] == ("N" if band == "minimal" else "A")
     assert all(uuid.UUID(o["id"]).version == 5 for o in totals.values())
 
 
@@ -580,7 +580,7 @@ def test_score_reads_a_bundle_of_responses(
         }
         for code in ("withdrawal", "phq9", "gad7", "asq")
     }
-    bundle = {
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [
