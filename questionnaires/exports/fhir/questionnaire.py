@@ -34,6 +34,7 @@ from questionnaires.exports.fhir.common import (
     ORDINAL_VALUE,
     TYPES,
     ext,
+    narrative,
     option_system,
     placeholder,
     questionnaire_url,
@@ -113,9 +114,20 @@ def questionnaire(
             ],
         },
     ]
+    short = definition.short_name or definition.code
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": resource_id(f"{definition.code}-v{definition.version}"),
+        "text": narrative(
+            [
+                f"{short} version {definition.version}: "
+                f"{len(definition.items)} question(s).",
+                ""
+                if ship
+                else "The wording is licensed and not included: items and options "
+                "show neutral placeholders.",
+            ]
+        ),
         "extension": extensions,
         "url": questionnaire_url(definition.code, base),
         "identifier": [{"system": f"{base}/instrument", "value": definition.code}],
