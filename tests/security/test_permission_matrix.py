@@ -115,6 +115,7 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:screening-criteria": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-report": Rule(CLINIC, pk="screening"),
     "questionnaires:invitation-create": Rule(ALL_405, post=CLINIC, pk="screening"),
+    "questionnaires:screening-import-fhir": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-hand-over": Rule(ALL_405, post=CLINIC, pk="screening"),
     "questionnaires:invitation-revoke": Rule(ALL_405, post=CLINIC, pk="invitation"),
     "questionnaires:screening-export-csv": Rule(CLINIC, pk="screening"),
