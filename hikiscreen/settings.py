@@ -272,7 +272,7 @@ STORAGES = {
 # --- Logging ------------------------------------------------------------------
 # One JSON object per line (LOG_FORMAT=plain for reading by eye). The scrub filter
 # drops request objects and bodies and masks anything token-like, so answers, tokens
-# and personal data never reach the logs (questionnaires/log.py).
+# and personal data never reach the logs (questionnaires/security/log_scrub.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -300,6 +300,8 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO: noise, not events.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces its version at every start.
+        "axes": {"level": "WARNING"},
     },
 }
 
