@@ -52,7 +52,7 @@ _T: Mapping[str, tuple[str, str, str]] = {
     "role.self": (
         "Young person (self-report)",
         "本人（自己記入）",
-        "Il/la giovane (autovalutazione)",
+        "Il ragazzo o la ragazza (autovalutazione)",
     ),
     "role.informant": ("Family member", "ご家族", "Familiare"),
     "role.clinician": ("Clinician", "臨床担当者", "Clinico"),
@@ -622,7 +622,8 @@ _T: Mapping[str, tuple[str, str, str]] = {
     "fam.prepared": (
         "Prepared by {org} on {date}, about a young person aged {age}.",
         "{org}が{date}に作成しました（{age}歳のお子さんについて）。",
-        "Preparato da {org} il {date}, riguardo a un/una giovane di {age} anni.",
+        "Preparato da {org} il {date}, riguardo a un ragazzo o una ragazza di "
+        "{age} anni.",
     ),
     "fam.h.told": ("What you told us", "お答えいただいた内容", "Che cosa ci ha detto"),
     "fam.h.meaning": (
@@ -807,9 +808,9 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "が増える、外出が減る、毎日の生活が難しくなるなど、様子が変わったときは、"
         "もう一度質問に答えるか、専門家に相談してください。",
         "Le Sue risposte al momento non mostrano segni di ritiro prolungato. Se la "
-        "situazione cambia, per esempio se il/la giovane sta più in casa, esce meno "
-        "o la vita di tutti i giorni diventa più difficile, risponda di nuovo alle "
-        "domande o ne parli con un professionista.",
+        "situazione cambia, per esempio se il ragazzo o la ragazza sta più in casa, "
+        "esce meno o la vita di tutti i giorni diventa più difficile, risponda di "
+        "nuovo alle domande o ne parli con un professionista.",
     ),
     "fam.meaning.incomplete": (
         "Some important answers are missing, so we cannot yet say what your answers "
@@ -836,9 +837,9 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "お子さんやご家族と話をして、ひきこもりの背景にあるものを理解し、合った支援を"
         "提案してくれます。ご家族だけで抱え込む必要はありません。",
         "Un questionario può solo indicare che cosa vale la pena approfondire. Un "
-        "professionista della salute mentale può parlare con il/la giovane e con Lei, "
-        "capire che cosa c'è dietro il ritiro e proporre un aiuto adatto. Non deve "
-        "affrontare tutto questo da solo/a.",
+        "professionista della salute mentale può parlare con il ragazzo o la "
+        "ragazza e con Lei, capire che cosa c'è dietro il ritiro e proporre un "
+        "aiuto adatto. Non deve affrontare tutto questo da solo/a.",
     ),
     "fam.why.negative": (
         "Nothing urgent is needed now. If you are still worried, a professional "
@@ -996,8 +997,8 @@ _L: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
             "Contatti il servizio di neuropsichiatria dell'infanzia e "
             "dell'adolescenza (NPIA) o il Centro di salute mentale della Sua ASL, "
             "oppure un consultorio familiare.",
-            "Se il/la giovane non vuole andare, vada prima Lei: molti servizi "
-            "iniziano incontrando la famiglia.",
+            "Se il ragazzo o la ragazza non vuole andare, vada prima Lei: molti "
+            "servizi iniziano incontrando la famiglia.",
         ),
     ),
 }
