@@ -267,6 +267,14 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "Risposte item per item",
     ),
     "col.question": ("Question", "質問", "Domanda"),
+    "h.history": (
+        "Earlier screenings",
+        "これまでのスクリーニング",
+        "Screening precedenti",
+    ),
+    "col.date": ("Date", "日付", "Data"),
+    "col.outcome": ("Outcome", "結果", "Esito"),
+    "col.totals": ("Key totals", "主な得点", "Punteggi principali"),
     "col.answer": ("Answer", "回答", "Risposta"),
     "mode.kiosk": (
         "on the clinic's device",

@@ -108,6 +108,9 @@ class ReportMeta(TypedDict):
     respondents: list[Respondent]
     crisis_contacts: NotRequired[Mapping[str, Sequence[Contact]]]
     layout_version: NotRequired[str]
+    #: Earlier scored screenings of the same patient, oldest first:
+    #: ``{"date": ISO date, "category": outcome code, "totals": {code: number}}``.
+    history: NotRequired[Sequence[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -491,6 +494,18 @@ def _clinician(
             if f["severity"] != "urgent"
         ],
         "not_screened": not_screened(snapshot, lang),
+        "history": [
+            {
+                "date": format_date(row["date"], lang),
+                "outcome": t(f"category.{row['category']}"),
+                "totals": " · ".join(
+                    f"{short_name(code, instruments.get(code, {}), lang)} "
+                    f"{format_number(value)}"
+                    for code, value in row["totals"].items()
+                ),
+            }
+            for row in meta.get("history", [])
+        ],
         "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
         "dv_contacts": dv_contacts(lang),
         "criteria": _criteria_rows(snapshot, instruments, lang),

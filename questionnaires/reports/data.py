@@ -83,14 +83,50 @@ def crisis_contacts_for(
     return crisis_contacts(lang, {lang: own} if own else None)
 
 
+#: Totals shown in the trend of earlier screenings.
+TREND_TOTALS = ("hq25", "phq9", "gad7")
+
+
+def earlier_screenings(screening: Screening) -> list[dict[str, Any]]:
+    """The patient's earlier scored screenings, oldest first: date, outcome, totals."""
+    if screening.patient is None:
+        return []
+    rows = []
+    for other in selectors.screening_list_for_patient(screening.patient):
+        if (
+            other.pk == screening.pk
+            or not other.result
+            or other.created_at >= screening.created_at
+        ):
+            continue
+        scored = other.result.get("instruments", {})
+        rows.append(
+            {
+                "date": (other.scored_at or other.created_at).date().isoformat(),
+                "category": other.result["outcome"]["category"],
+                "totals": {
+                    code: scored[code]["total"]
+                    for code in TREND_TOTALS
+                    if scored.get(code, {}).get("total") is not None
+                },
+            }
+        )
+    return rows[::-1]
+
+
 def screening_report_data(screening: Screening, *, lang: str) -> ReportData:
-    """The whole screening's report data: every submitted part."""
-    return report_data(
+    """The whole screening's report data: every submitted part, and the trend of
+    the patient's earlier screenings."""
+    data = report_data(
         screening,
         parts=screening.parts.all(),
         snapshot=screening.result or {},
         lang=lang,
     )
+    history = earlier_screenings(screening)
+    if history:
+        data.meta["history"] = history
+    return data
 
 
 def part_report_data(part: ScreeningPart, *, lang: str) -> ReportData:

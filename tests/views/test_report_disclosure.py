@@ -187,3 +187,34 @@ def test_criteria_form_shows_the_young_persons_and_the_familys_answers(
     page = re.sub(r"\s+", " ", signed_in.get(url).content.decode())
     assert "Young person: 12 · Family: 2" in page
     assert "Young person: 0 · Family: not answered" in page
+
+
+def test_a_rescreen_shows_the_trend_of_earlier_screenings(
+    signed_in: Client, clinician: User, clinic_a: Organisation, protocols: Any
+) -> None:
+    first = _screening(clinician, clinic_a, protocols, age=15)
+    second = submitted_self_and_family(
+        patient=first.patient,
+        by=clinician,
+        protocols=protocols,
+        own={"withdrawal": {"months_withdrawn": 14.0, "days_out_per_week": 0}},
+        family={"withdrawal_family": {"months_withdrawn": 3.0}},
+    )
+    url = reverse("questionnaires:screening-result", kwargs={"pk": second.pk})
+    page = re.sub(r"\s+", " ", signed_in.get(url).content.decode())
+    assert "Earlier screenings" in page
+    category = first.result["outcome"]["category"]
+    assert catalogue.text(f"category.{category}", "en") in page
+    phq9 = first.result["instruments"]["phq9"]["total"]
+    assert f"PHQ-9 {phq9}" in page
+    report = signed_in.get(
+        reverse(
+            "questionnaires:screening-report",
+            kwargs={"pk": second.pk, "audience": "clinician"},
+        )
+    )
+    assert "Earlier screenings" in pdf_text(report.content)
+    assert f"PHQ-9 {phq9}" in pdf_text(report.content)
+    # The first screening has no earlier one.
+    url = reverse("questionnaires:screening-result", kwargs={"pk": first.pk})
+    assert "Earlier screenings" not in signed_in.get(url).content.decode()
