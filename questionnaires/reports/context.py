@@ -788,6 +788,29 @@ def _score_row(
             for c in meta["cutoffs"]
         ],
         "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
+        # The chart's alternative text (PDF/UA): everything the bar shows, in words.
+        "chart_label": "; ".join(
+            part
+            for part in (
+                f"{short_name(code, meta, lang)}: "
+                + (
+                    catalogue.text(
+                        "score_of",
+                        lang,
+                        total=format_number(total),
+                        max=format_number(hi),
+                    )
+                    if total is not None
+                    else catalogue.text("incomplete_items", lang, n=len(missing))
+                ),
+                ", ".join(
+                    catalogue.text("cutoff", lang, value=format_number(c))
+                    for c in meta["cutoffs"]
+                ),
+                band_label,
+            )
+            if part
+        ),
         "subscales": subscales,
     }
 

@@ -289,3 +289,17 @@ def test_render_report_command_refuses_bad_input_with_the_engines_message(
             "render_report", str(bad), audience="family", out=str(tmp_path / "x.pdf")
         )
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_carries_its_label_as_alternative_text(lang):
+    content = rendered("urgent", "clinician", lang)
+    ctx = report_context(example("urgent", lang), audience="clinician", lang=lang)
+    inflated = objects(content)
+    alts = re.findall(rb"/Alt\s*\(", inflated) + re.findall(rb"/Alt\s*<", inflated)
+    assert len(alts) >= len(ctx["scores"])
+    assert all(score["chart_label"] for score in ctx["scores"])
+    assert ctx["scores"][0]["short_name"] in ctx["scores"][0]["chart_label"]
+    if lang == "en":  # Latin-1 text is stored as is; check the words themselves
+        for score in ctx["scores"]:
+            assert b"/Alt (" + score["chart_label"].encode() in inflated
