@@ -218,3 +218,35 @@ def test_a_rescreen_shows_the_trend_of_earlier_screenings(
     # The first screening has no earlier one.
     url = reverse("questionnaires:screening-result", kwargs={"pk": first.pk})
     assert "Earlier screenings" not in signed_in.get(url).content.decode()
+
+
+def test_family_self_check_page_gives_home_safety_advice_not_stay_with_them(
+    client: Client, protocols: Any
+) -> None:
+    started = client.post("/family/", {"age": "16", "agree": "on"})
+    token = started["Location"].split("/r/")[1].strip("/")
+    answers = {
+        "withdrawal_family-months_withdrawn": "1",
+        "withdrawal_family-days_out_per_week": "5",
+        "withdrawal_family-fam_safety_now": "1",
+        "withdrawal_family-fam_self_harm_talk": "0",
+        "withdrawal_family-fam_conflict": "0",
+        "action": "save",
+    }
+    for number in range(1, 9):
+        page = reverse(
+            "questionnaires:respond-page", kwargs={"token": token, "number": number}
+        )
+        client.post(page, answers)
+    client.post(reverse("questionnaires:respond-submit", kwargs={"token": token}))
+    done = re.sub(
+        r"\s+",
+        " ",
+        client.get(
+            reverse("questionnaires:respond-done", kwargs={"token": token})
+        ).content.decode(),
+    )
+    assert catalogue.text("fam.safety.title", "en").replace("'", "&#x27;") in done
+    assert "0808 2000 247" in done
+    assert "stay with them" not in done
+    assert catalogue.text("fam.why.negative", "en") not in done
