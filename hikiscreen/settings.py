@@ -316,3 +316,7 @@ FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this is taken for lost (its worker died) and re-queued.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=600)
+# The address the app is reached at, for links in e-mails sent by background tasks.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
