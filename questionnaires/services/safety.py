@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from questionnaires import selectors
 from questionnaires.models import (
     AlertSettings,
     Membership,
@@ -27,7 +28,6 @@ from questionnaires.models import (
     SafetyAcknowledgement,
     SafetyAlert,
     Screening,
-    ScreeningPart,
 )
 from questionnaires.services.audit import audit_record
 
@@ -138,19 +138,6 @@ def _enqueue(steps: list[SafetyAlert]) -> None:
         task.enqueue(alert_id=step.pk)
 
 
-def urgent_setting(screening: Screening) -> str:
-    """Where the urgent answer was given: "away" (an invitation link) or "clinic"."""
-    parts = sorted(
-        (p for p in screening.parts.all() if p.crisis_at is not None),
-        key=lambda p: p.crisis_at,  # type: ignore[arg-type, return-value]
-    )
-    if not parts:
-        parts = [p for p in screening.parts.all() if p.role != "clinician"]
-    if parts and parts[0].mode == ScreeningPart.Mode.LINK:
-        return "away"
-    return "clinic"
-
-
 def safety_alert_send(*, alert_id: int, now: datetime.datetime | None = None) -> bool:
     """Send one alert step if it is due and still needed; True if a mail went out.
 
@@ -226,7 +213,7 @@ def _message(alert: SafetyAlert, recipients: list[str]) -> EmailMessage:
         "clinic": screening.organisation,
         "link": settings.SITE_URL.rstrip("/")
         + reverse("questionnaires:screening-detail", args=[screening.pk]),
-        "setting": urgent_setting(screening),
+        "setting": selectors.urgent_setting(screening),
         "escalation": alert.step == SafetyAlert.Step.ESCALATION,
         "urgent_at": timezone.localtime(screening.urgent_at),
     }
