@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from questionnaires import compiled_pages, selectors
 from questionnaires.bank import flow
+from questionnaires.bank.flow import safety_triggers
 from questionnaires.bank.loader import dump_condition
 from questionnaires.forms.questionnaire import (
     QuestionnaireForm,
@@ -453,9 +454,33 @@ def _render_page(
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
             answered=",".join(answered),
+            **_crisis_on_page(ctx, page, form),
         ),
         status=status,
     )
+
+
+def _crisis_on_page(
+    ctx: Context, page: flow.Page, form: QuestionnaireForm
+) -> dict[str, Any]:
+    """What static/js/crisis.js needs to show the crisis help the moment a safety
+    item on this page is answered positively: each such field's name and the
+    values that raise an urgent flag, and the contacts (issue 17)."""
+    if ctx.part.crisis_at is not None:
+        return {}  # the crisis help is already on the page
+    triggers = safety_triggers(page.instrument, [item.code for item in page.items])
+    if not triggers:
+        return {}
+    organisation = ctx.part.screening.organisation
+    return {
+        "crisis_triggers": {
+            form.add_prefix(code): [str(v) for v in values]
+            for code, values in triggers.items()
+        },
+        "crisis_template_contacts": selectors.crisis_contacts_for(
+            organisation, ctx.lang
+        ),
+    }
 
 
 @dataclass(frozen=True)
