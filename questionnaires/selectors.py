@@ -498,6 +498,11 @@ def patient_records(patient: Patient) -> PatientRecords:
 # --- The safety loop (issue 17) ------------------------------------------------------
 
 
+def kiosk_clinician(user_pk: int) -> User | None:
+    """The active user who handed a device over, or None."""
+    return User.objects.filter(pk=user_pk, is_active=True).first()
+
+
 def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
     """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
     return (

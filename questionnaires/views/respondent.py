@@ -15,11 +15,12 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
-from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +46,8 @@ from questionnaires.views import reports
 
 SECONDS_PER_ITEM = 12
 ACTIONS = ("next", "back", "save", "autosave")
+# The hand-back checks the password itself (never through axes' backend).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def respondent_language() -> str:
@@ -623,35 +626,45 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def kiosk_return(request: HttpRequest) -> HttpResponse:
-    """Give the device back to the clinician: only their password opens it again."""
+    """Give the device back to the clinician: only their password opens it again.
+
+    Wrong guesses here never count toward the sign-in lock-out; after a few the
+    hand-over ends and only a full sign-in opens the clinic pages. The page names
+    nobody: the username would help whoever holds the device guess.
+    """
     kiosk = request.session.get("kiosk")
-    user = (
-        get_user_model().objects.filter(pk=kiosk["user"], is_active=True).first()
-        if kiosk
-        else None
-    )
-    if kiosk is None or user is None:
+    if kiosk is None:
         return redirect("login")
     form = KioskReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        authenticated = authenticate(
-            request,
-            username=user.get_username(),
-            password=form.cleaned_data["password"],
+        clinician = invitation_services.kiosk_clinician_check(
+            user_pk=kiosk["user"], password=form.cleaned_data["password"]
         )
-        if authenticated is not None:
+        if clinician is not None:
             screening_pk = kiosk["screening"]
             invitation_services.kiosk_invitations_revoke(
-                screening_pk=screening_pk, by=authenticated
+                screening_pk=screening_pk, by=clinician
             )
-            login(request, authenticated)
+            login(request, clinician, backend=MODEL_BACKEND)
             return redirect("questionnaires:screening-detail", pk=screening_pk)
-        form.add_error("password", gettext("That password is not right."))
-    return render(
-        request,
-        "questionnaires/respond/kiosk_return.html",
-        {"form": form, "username": user.get_username()},
-    )
+        wrong = kiosk.get("wrong", 0) + 1
+        if wrong >= invitation_services.KIOSK_RETURN_ATTEMPTS:
+            invitation_services.kiosk_hand_back_end(screening_pk=kiosk["screening"])
+            request.session.flush()
+            return redirect(f"{reverse('login')}?hand_over_ended=1")
+        request.session["kiosk"] = {**kiosk, "wrong": wrong}
+        form.add_error(
+            "password",
+            ngettext(
+                "That password is not right. %(left)d try left before a full "
+                "sign-in is needed.",
+                "That password is not right. %(left)d tries left before a full "
+                "sign-in is needed.",
+                invitation_services.KIOSK_RETURN_ATTEMPTS - wrong,
+            )
+            % {"left": invitation_services.KIOSK_RETURN_ATTEMPTS - wrong},
+        )
+    return render(request, "questionnaires/respond/kiosk_return.html", {"form": form})
 
 
 # --- Family self-check without a clinician ------------------------------------------
