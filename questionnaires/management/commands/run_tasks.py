@@ -8,6 +8,7 @@ after the task in hand, as ``db_worker`` does. Run one or more per deployment.
 
 from __future__ import annotations
 
+import logging
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -33,6 +34,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = f"run_tasks-{get_random_string(12)}"
+        if options["verbosity"] < 2:
+            # db_worker --batch says "Starting worker" and "No more tasks" at INFO
+            # every round; tasks' own logs (the django_tasks logger) stay.
+            logging.getLogger("django_tasks_db").addFilter(_warnings_only)
         last_sweep = 0.0
         self.stdout.write(f"Task worker {worker_id} started")
         try:
@@ -53,3 +58,7 @@ class Command(BaseCommand):
                 time.sleep(options["interval"])
         except KeyboardInterrupt:
             self.stdout.write("Task worker stopped")
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
