@@ -1,4 +1,4 @@
-"""Time from an urgent answer to the alert e-mail sent, with a worker running (issue 17).
+"""Time from an urgent answer to the alert e-mail, with a worker running (issue 17).
 
 ``python -m bench.alert_latency --samples 20`` on the database of ``DATABASE_URL``
 (PostgreSQL for a meaningful figure; it is migrated and the bundled instruments are
