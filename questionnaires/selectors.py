@@ -206,6 +206,11 @@ class InvalidLink(Exception):
     """The token is unknown, expired or revoked; the page never says which."""
 
 
+class LinkReplaced(InvalidLink):
+    """A family self-check link replaced by resuming the check with its code on
+    another device: its holder is told so, and how to go on here (issue 17)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation for a raw token; InvalidLink unless it can still be used."""
     if not 20 <= len(token) <= 100:
@@ -216,7 +221,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
-    if not invitation.is_usable(timezone.now()):
+    now = timezone.now()
+    if not invitation.is_usable(now):
+        # Only a resume elsewhere revokes a self-check link (no clinician owns it).
+        if (
+            invitation.kind == Invitation.Kind.SELF_CHECK
+            and invitation.expires_at > now
+        ):
+            raise LinkReplaced
         raise InvalidLink
     return invitation
 

@@ -136,6 +136,10 @@ def _with_context(view: Any) -> Any:
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> Any:
         try:
             ctx = _load(request, token)
+        except selectors.LinkReplaced:
+            return render(
+                request, "questionnaires/respond/link_replaced.html", status=409
+            )
         except selectors.InvalidLink:
             return _invalid_link(request)
         return view(request, ctx, *args, **kwargs)

@@ -157,3 +157,33 @@ def test_figures_give_median_p90_escalations_and_open_per_month(
         )
     assert csv_text.splitlines()[1] == "2026-05,4,3,20,30,0,1"
     assert 'id="safety-figures"' in page.content.decode()
+
+
+def test_the_start_mode_decides_the_action_and_revoking_asks_first(
+    client: Client, clinician: User, patient: Any, protocols: Any
+) -> None:
+    by_link = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
+    )
+    on_device = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "kiosk")]
+    )
+    client.force_login(clinician)
+    client.post(
+        reverse(
+            "questionnaires:invitation-create",
+            kwargs={"pk": by_link.pk, "role": "self"},
+        )
+    )
+    link_page = client.get(
+        reverse("questionnaires:screening-detail", args=[by_link.pk])
+    ).content.decode()
+    assert 'id="create-link-self"' in link_page
+    assert 'id="hand-over-self"' not in link_page
+    assert "HikiScreen does not send the link" in link_page
+    assert "Yes, revoke the link" in link_page.split("<details", 1)[1]
+    device_page = client.get(
+        reverse("questionnaires:screening-detail", args=[on_device.pk])
+    ).content.decode()
+    assert 'id="hand-over-self"' in device_page
+    assert 'id="create-link-self"' not in device_page
