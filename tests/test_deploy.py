@@ -129,7 +129,8 @@ def test_start_script_serves_the_app_with_gunicorn(database_url: str) -> None:
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.5)
-        assert (body["status"], body["database"]) == ("ok", "ok"), "no answer"
+        assert body is not None, "gunicorn did not answer"
+        assert (body["status"], body["database"]) == ("ok", "ok")
         # Everything but the health check is sent to HTTPS under production settings.
         request = urllib.request.Request(f"http://127.0.0.1:{port}/")  # noqa: S310
         opener = urllib.request.build_opener(_NoRedirect())
