@@ -129,6 +129,7 @@ def urgent_alert_open(*, screening: Screening, now: datetime.datetime) -> None:
 
 
 def _enqueue(steps: list[SafetyAlert]) -> None:
+    # tasks.py imports this module (each task calls one service): import it late.
     from questionnaires.tasks import send_safety_alert
 
     for step in steps:
