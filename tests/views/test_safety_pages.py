@@ -187,3 +187,13 @@ def test_the_start_mode_decides_the_action_and_revoking_asks_first(
     ).content.decode()
     assert 'id="hand-over-self"' in device_page
     assert 'id="create-link-self"' not in device_page
+
+
+def test_the_clinic_export_page_links_the_safety_csv_for_org_admins_only(
+    client: Client, clinician: User, org_admin: User, clinic_a: Organisation
+) -> None:
+    url = reverse("questionnaires:organisation-export", args=[clinic_a.slug])
+    client.force_login(org_admin)
+    assert 'id="safety-csv"' in client.get(url).content.decode()
+    client.force_login(clinician)
+    assert 'id="safety-csv"' not in client.get(url).content.decode()
