@@ -22,6 +22,15 @@ NOT_USED = ""
 class PatientForm(forms.ModelForm):
     """A pseudonymous patient: code, birth year, optional sex. Never a name."""
 
+    own_scheme = forms.BooleanField(
+        label=_("This is our code scheme"),
+        required=False,
+        help_text=_(
+            "Tick only if a code refused as looking like a name, date, e-mail or "
+            "phone number really is your clinic's own pseudonymous scheme."
+        ),
+    )
+
     class Meta:
         model = Patient
         fields = ["code", "birth_year", "sex"]

@@ -73,7 +73,7 @@ def test_publish_button_shows_every_problem_as_a_message(admin_user: User) -> No
     )
 
     shown = [str(m) for m in response.context["messages"]]
-    assert "scoring.bands[1].min: gap: 3-3 is in no band" in shown
+    assert "Totals 3–3 fall in no band (between low and high)." in shown
     draft.refresh_from_db()
     assert draft.status == InstrumentVersion.Status.DRAFT
 
