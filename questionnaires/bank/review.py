@@ -16,11 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from questionnaires.bank import convert, loader
 from questionnaires.models import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     GoldenCase,
     InstrumentVersion,
     Item,
@@ -43,8 +44,8 @@ _ITEM_PATH = re.compile(r"\Aitems\[(\d+)\](?:\.(\w+))?")
 
 
 def language_name(lang: str) -> str:
-    names = {"en": _("English"), "ja": _("Japanese"), "it": _("Italian")}
-    return names.get(lang, lang)
+    """The language's name from the one language list (settings.LANGUAGES)."""
+    return str(dict(settings.LANGUAGES).get(lang, lang))
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def language_problems(
     ship = version.instrument.text_may_ship
     problems: list[Problem] = []
     for lang in version.languages or ["en"]:
-        if lang not in BANK_LANGUAGES:
+        if lang not in LANGUAGE_CODES:
             problems.append(
                 Problem(
                     _("%(lang)s is not a language the bank stores text in.")
@@ -494,7 +495,7 @@ def wording_changes(previous: InstrumentVersion, items: Sequence[Item]) -> list[
         if old is None:
             changes.append(_("Item %(n)s (%(code)s) is new.") % where)
             continue
-        for lang in BANK_LANGUAGES:
+        for lang in LANGUAGE_CODES:
             if getattr(old, f"text_{lang}") != getattr(item, f"text_{lang}"):
                 changes.append(
                     _("Item %(n)s (%(code)s): the %(lang)s wording changed.")
@@ -514,7 +515,7 @@ def wording_changes(previous: InstrumentVersion, items: Sequence[Item]) -> list[
 def _options(item: Item) -> list[tuple[Any, ...]]:
     rows: Iterable[ItemOption] = item.options.all()
     return [
-        (o.code, o.value, *(getattr(o, f"label_{lang}") for lang in BANK_LANGUAGES))
+        (o.code, o.value, *(getattr(o, f"label_{lang}") for lang in LANGUAGE_CODES))
         for o in rows
     ]
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from questionnaires.bank import convert, loader, review
 from questionnaires.bank.protocols import ProtocolSpec
 from questionnaires.models import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     GoldenCase,
     Instrument,
     InstrumentVersion,
@@ -109,7 +109,7 @@ def bank_import(
         scoring=stored["scoring"],
         **{
             f"instructions_{lang}": definition.instructions.get(lang, "")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     )
     convert.build_rows(version, definition)
@@ -267,7 +267,7 @@ def instrument_version_copy_as_draft(
         text_licence_note=source.text_licence_note,
         **{
             f"instructions_{lang}": getattr(source, f"instructions_{lang}")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     )
     convert.copy_rows(source, draft)
@@ -457,7 +457,7 @@ def _distinct_option_lists(
 
 
 def _row_text(row: Mapping[str, str | None]) -> dict[str, str]:
-    return {lang: (row.get(lang) or "").strip() for lang in BANK_LANGUAGES}
+    return {lang: (row.get(lang) or "").strip() for lang in LANGUAGE_CODES}
 
 
 def _strip_number(line: str) -> str:
@@ -554,7 +554,7 @@ def protocol_copy_as_draft(
         **{
             f"{name}_{lang}": getattr(source, f"{name}_{lang}")
             for name in ("name", "description")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     )
     swap = replace or {}
@@ -682,10 +682,10 @@ def protocol_load(
         versions.append(version)
     fields: dict[str, Any] = {
         "audience": spec.audience,
-        **{f"name_{lang}": spec.name.get(lang, "") for lang in BANK_LANGUAGES},
+        **{f"name_{lang}": spec.name.get(lang, "") for lang in LANGUAGE_CODES},
         **{
             f"description_{lang}": spec.description.get(lang, "")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     }
     # A version that already matches the spec (any status) means nothing to do:
@@ -787,7 +787,7 @@ def _apply_catalogue(instrument: Instrument, definition: InstrumentDefinition) -
     instrument.text_may_ship = definition.licence.text_may_ship
     instrument.licence_note = definition.licence.note
     instrument.licence_attribution = definition.licence.attribution
-    for lang in BANK_LANGUAGES:
+    for lang in LANGUAGE_CODES:
         setattr(instrument, f"name_{lang}", definition.name.get(lang, ""))
 
 
@@ -806,7 +806,7 @@ def _protocol_matches(
 
 def _columns(field_name: str, text: Mapping[str, str]) -> dict[str, str]:
     return {
-        f"{field_name}_{lang}": text.get(lang, "").strip() for lang in BANK_LANGUAGES
+        f"{field_name}_{lang}": text.get(lang, "").strip() for lang in LANGUAGE_CODES
     }
 
 
