@@ -40,6 +40,10 @@ Status = InstrumentVersion.Status
 _VERSION_KEYS = ("languages", "changelog", "instructions", "option_sets", "items")
 
 
+#: How :func:`protocol_problems` says a part still waits for its licensed text.
+LICENSED_TEXT_MISSING = "item text to be entered under licence"
+
+
 class BankError(Exception):
     """A bank change was refused; ``problems`` lists every reason."""
 
@@ -486,8 +490,7 @@ def protocol_problems(protocol: Protocol) -> list[str]:
             )
         if version.needs_licensed_text:
             problems.append(
-                f"{version.instrument.code} v{version.number}: item text to be "
-                "entered under licence"
+                f"{version.instrument.code} v{version.number}: {LICENSED_TEXT_MISSING}"
             )
     return problems
 
