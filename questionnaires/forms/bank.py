@@ -88,8 +88,8 @@ class LicensedTextPasteForm(forms.Form):
         required=False,
         label=_("Or a CSV file"),
         help_text=_(
-            "Header code,en (and ja, it if you have them); codes are item "
-            "codes or option:<value>."
+            "Header code,en (and ja, it if you have them); a code is an item "
+            "code, or option:N for the answer whose value is N."
         ),
     )
     csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
