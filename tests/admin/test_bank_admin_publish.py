@@ -194,3 +194,20 @@ def test_hq25_is_published_from_a_pasted_list_with_its_waiting_protocol(
     hq25.refresh_from_db()
     assert not hq25.needs_licensed_text
     assert Protocol.objects.get(code="self_report_screen").status == "published"
+
+
+def test_a_published_protocol_is_copied_as_its_next_draft_from_the_admin(
+    admin_user: User,
+) -> None:
+    demo_version()
+    v1 = _protocol()
+
+    response = _client(admin_user).post(
+        reverse("admin:bank-protocol-copy", args=[v1.pk]), follow=True
+    )
+
+    draft = Protocol.objects.get(code=v1.code, number=2)
+    assert draft.status == Protocol.Status.DRAFT
+    assert "Copied as the draft of version 2." in [
+        str(m) for m in response.context["messages"]
+    ]
