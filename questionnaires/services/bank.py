@@ -199,6 +199,7 @@ def instrument_version_publish(
     published = _publish(
         locked, convert.canonical(checked.definition), by=by, actor_label=actor_label
     )
+    own = set(published.golden_cases.values_list("name", flat=True))
     GoldenCase.objects.bulk_create(
         GoldenCase(
             version=published,
@@ -209,6 +210,7 @@ def instrument_version_publish(
             created_by=outcome.case.created_by,
         )
         for outcome in checked.cases
+        if outcome.case.name not in own  # the draft's own case of that name wins
     )
     return published
 

@@ -286,3 +286,17 @@ def test_an_unchanged_wording_needs_no_acknowledging(admin_user: User) -> None:
 
     assert review.review(draft).wording_changes == []
     assert instrument_version_publish(version=draft, by=admin_user).number == 2
+
+
+def test_a_drafts_own_case_keeps_its_name_when_the_predecessors_are_carried_over(
+    admin_user: User,
+) -> None:
+    v1 = _version_with_case(admin_user)
+    draft = instrument_version_copy_as_draft(version=v1, by=admin_user)
+    golden_case_save(
+        version=draft, name="both high", age=30, answers=ANSWERS, by=admin_user
+    )
+
+    v2 = instrument_version_publish(version=draft, by=admin_user)
+
+    assert [(c.name, c.age) for c in v2.golden_cases.all()] == [("both high", 30)]
