@@ -18,6 +18,7 @@ from questionnaires.models.audit import AuditEvent
 from questionnaires.models.bank import (
     LANGUAGE_CODES,
     FrozenError,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -50,6 +51,7 @@ __all__ = [
     "CrisisContact",
     "FamilyCheck",
     "FrozenError",
+    "GoldenCase",
     "Instrument",
     "Invitation",
     "InstrumentVersion",
