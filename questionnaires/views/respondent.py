@@ -488,9 +488,7 @@ def _crisis_on_page(
             form.add_prefix(code): [str(v) for v in values]
             for code, values in triggers.items()
         },
-        "crisis_template_contacts": crisis_contacts_for(
-            organisation, ctx.lang
-        ),
+        "crisis_template_contacts": crisis_contacts_for(organisation, ctx.lang),
     }
 
 
