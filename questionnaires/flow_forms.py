@@ -56,7 +56,7 @@ class PatientSearchForm(forms.Form):
 
 class ProtocolChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Protocol) -> str:
-        return obj.name_en
+        return obj.active_name
 
 
 def _protocol_field(queryset: QuerySet[Protocol], label: Any) -> forms.Field:

@@ -97,6 +97,9 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "lang": ctx.lang,
         "is_kiosk": ctx.is_kiosk,
         "is_self_check": ctx.is_self_check,
+        # Italian addresses a parent as "Lei" and a young person as "tu": the
+        # templates pick the message context by who is reading (docs/translation.md).
+        "to_parent": ctx.part.role == ScreeningPart.Role.INFORMANT,
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
