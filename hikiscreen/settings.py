@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After Locale and Authentication: a signed-in clinician's own language.
+    "questionnaires.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "questionnaires.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

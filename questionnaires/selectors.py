@@ -35,12 +35,23 @@ from questionnaires.models import (
     ProtocolEntry,
     Screening,
     ScreeningPart,
+    StaffProfile,
 )
 from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.scoring.rules import Value
 
 AnyUser = User | AnonymousUser
+
+
+def staff_language(user: User) -> str:
+    """The language the user chose for their pages and PDFs; "" for the browser's."""
+    language: str | None = (
+        StaffProfile.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or ""
 
 
 def membership_list_for(user: AnyUser) -> QuerySet[Membership]:

@@ -2,7 +2,7 @@
 
 Dependency order (a module may import only from those above it):
 
-1. ``people``  — Organisation, Membership, Patient (users: Django's ``auth.User``)
+1. ``people``  — Organisation, Membership, Patient, StaffProfile (users: ``auth.User``)
 2. ``bank``    — Instrument, InstrumentVersion, Item, ItemOption, Protocol,
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
@@ -25,7 +25,12 @@ from questionnaires.models.bank import (
     text_map,
     translated,
 )
-from questionnaires.models.people import Membership, Organisation, Patient
+from questionnaires.models.people import (
+    Membership,
+    Organisation,
+    Patient,
+    StaffProfile,
+)
 from questionnaires.models.screenings import (
     Answer,
     CrisisContact,
@@ -54,6 +59,7 @@ __all__ = [
     "ProtocolEntry",
     "Screening",
     "ScreeningPart",
+    "StaffProfile",
     "text_map",
     "translated",
 ]
