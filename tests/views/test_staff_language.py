@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -49,17 +50,23 @@ def test_a_japanese_clinician_sees_japanese_pages(
     assert "Add a patient" not in text
 
 
-def test_a_japanese_clinician_gets_a_japanese_pdf_by_default(
-    japanese_clinician: Client,
-    clinician: User,
-    patient: Patient,
-    protocols: dict[str, Any],
-) -> None:
+@pytest.fixture
+def report_url(
+    clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> Callable[[str], str]:
     screening = _full_screening(clinician, patient, protocols)
-    url = reverse(
-        "questionnaires:screening-report",
-        kwargs={"pk": screening.pk, "audience": "clinician"},
-    )
+
+    def url(audience: str) -> str:
+        kwargs = {"pk": screening.pk, "audience": audience}
+        return reverse("questionnaires:screening-report", kwargs=kwargs)
+
+    return url
+
+
+def test_a_japanese_clinician_gets_a_japanese_pdf_by_default(
+    japanese_clinician: Client, report_url: Callable[[str], str]
+) -> None:
+    url = report_url("clinician")
     response = japanese_clinician.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.content[:4] == b"%PDF"
     text = _pdf_text(response.content)
@@ -69,16 +76,9 @@ def test_a_japanese_clinician_gets_a_japanese_pdf_by_default(
 
 
 def test_an_explicit_language_still_chooses_the_pdf_language(
-    japanese_clinician: Client,
-    clinician: User,
-    patient: Patient,
-    protocols: dict[str, Any],
+    japanese_clinician: Client, report_url: Callable[[str], str]
 ) -> None:
-    screening = _full_screening(clinician, patient, protocols)
-    url = reverse(
-        "questionnaires:screening-report",
-        kwargs={"pk": screening.pk, "audience": "family"},
-    )
+    url = report_url("family")
     text = _pdf_text(japanese_clinician.get(url, {"lang": "en"}).content)
     assert "screening" in text.lower()
     assert not re.search(r"[\u3040-\u30ff]{4}", text)
