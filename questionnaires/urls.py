@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from questionnaires.ratelimits import token_ratelimit
+from questionnaires.security.ratelimits import token_ratelimit
 from questionnaires.views import (
     clinician,
     exports,

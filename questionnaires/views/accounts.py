@@ -25,10 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from questionnaires import selectors, two_factor
-from questionnaires.account_forms import StaffLanguageForm, TokenForm
+from questionnaires import selectors
+from questionnaires.forms.accounts import StaffLanguageForm, TokenForm
 from questionnaires.middleware import SESSION_KEY as LANGUAGE_SESSION_KEY
-from questionnaires.ratelimits import login_ratelimit
+from questionnaires.security import two_factor
+from questionnaires.security.ratelimits import login_ratelimit
 from questionnaires.services import profiles
 from questionnaires.services import two_factor as services
 
