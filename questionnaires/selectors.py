@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
+from questionnaires.bank.translations import with_translation
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -36,6 +38,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
     StaffProfile,
+    TranslationRecord,
 )
 from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
@@ -256,11 +259,14 @@ class PartState:
         versions: list[InstrumentVersion],
         definitions: list[InstrumentDefinition],
         answers: dict[str, dict[str, Value]] | None = None,
+        translations: Mapping[tuple[str, str], TranslationRecord] | None = None,
     ) -> None:
         self.part = part
         self.versions = versions
         self.definitions = definitions
         self._answers = answers
+        #: (instrument code, language) -> the entered translation shown.
+        self.translations = dict(translations or {})
 
     @property
     def answers(self) -> dict[str, dict[str, Value]]:
@@ -282,8 +288,13 @@ def part_state(part: ScreeningPart) -> PartState:
     """Load what a questionnaire page needs, whatever its size: its protocol's
     instrument versions in one query, or none once they are cached (a published
     protocol, loaded with the part), and its answers in one more when first used."""
-    versions, definitions = _protocol_versions(part)
-    return PartState(part=part, versions=list(versions), definitions=list(definitions))
+    versions, definitions, translations = _protocol_versions(part)
+    return PartState(
+        part=part,
+        versions=list(versions),
+        definitions=list(definitions),
+        translations=translations,
+    )
 
 
 def answers_by_code(
@@ -324,38 +335,54 @@ class _ProtocolVersions:
     #: text_entered_at of the versions whose licensed text is entered by a clinic:
     #: the one thing about a published version that can still change.
     licensed: tuple[tuple[int, datetime | None], ...]
+    translations: Mapping[tuple[str, str], TranslationRecord]
 
 
-#: Published (frozen) protocols' versions, by (pk, code, published_at).
-_protocols: dict[tuple[int, str, datetime], _ProtocolVersions] = {}
+#: Published (frozen) protocols' versions, by (pk, code, published_at, translations
+#: stamp).
+_protocols: dict[tuple[int, str, datetime, str], _ProtocolVersions] = {}
+
+_Versions = tuple[
+    tuple[InstrumentVersion, ...],
+    tuple[InstrumentDefinition, ...],
+    Mapping[tuple[str, str], TranslationRecord],
+]
 
 
-def _protocol_versions(
-    part: ScreeningPart,
-) -> tuple[tuple[InstrumentVersion, ...], tuple[InstrumentDefinition, ...]]:
+def _protocol_versions(part: ScreeningPart) -> _Versions:
     """The versions of the part's protocol, in order, and their definitions.
 
     A published protocol never changes (its entries are frozen), so its versions are
     kept per process. Only an instrument whose licence keeps its text out of the
     bank can still get that text entered after publication; for those (none in the
     bundled protocols' published ones) one light query checks it has not changed.
+    An entered translation (``TranslationRecord``) is laid over its version's
+    definition; publishing one changes the translations stamp, which is read from
+    Django's cache (shared by every server), so no page pays a query for it.
     """
     protocol = part.protocol if ScreeningPart.protocol.is_cached(part) else None
     key = None
     if protocol is not None and protocol.is_frozen and protocol.published_at:
-        key = (protocol.pk, protocol.code, protocol.published_at)
+        key = (protocol.pk, protocol.code, protocol.published_at, translations_stamp())
         cached = _protocols.get(key)
         if cached is not None and _licensed_text_unchanged(cached):
-            return cached.versions, cached.definitions
+            return cached.versions, cached.definitions, cached.translations
     entries = (
         ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
         .select_related("instrument_version__instrument")
         .order_by("order", "id")
     )
     versions = tuple(entry.instrument_version for entry in entries)
-    definitions = tuple(version_definition(v) for v in versions)
+    records = list(TranslationRecord.objects.filter(version__in=versions))
+    definitions = tuple(
+        _translated(version_definition(v), [r for r in records if r.version_id == v.pk])
+        for v in versions
+    )
+    code_of = {v.pk: v.instrument.code for v in versions}
+    translations = {(code_of[r.version_id], r.language): r for r in records}
     if key is not None:
         _protocols[key] = _ProtocolVersions(
+            translations=translations,
             versions=versions,
             definitions=definitions,
             licensed=tuple(
@@ -364,7 +391,58 @@ def _protocol_versions(
                 if not d.licence.text_may_ship
             ),
         )
-    return versions, definitions
+    return versions, definitions, translations
+
+
+def _translated(
+    definition: InstrumentDefinition, records: Sequence[TranslationRecord]
+) -> InstrumentDefinition:
+    for record in records:
+        definition = with_translation(definition, record.language, record.text)
+    return definition
+
+
+TRANSLATIONS_STAMP_KEY = "bank:translations-stamp"
+
+
+def translations_stamp() -> str:
+    """Changes whenever a translation is entered (kept in Django's cache).
+
+    Read from the database only when the cache has lost it.
+    """
+    stamp: str | None = cache.get(TRANSLATIONS_STAMP_KEY)
+    if stamp is None:
+        newest = TranslationRecord.objects.aggregate(n=Max("entered_at"))["n"]
+        stamp = newest.isoformat() if newest else "none"
+        cache.set(TRANSLATIONS_STAMP_KEY, stamp, None)
+    return stamp
+
+
+def translation_used(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    """The entered translation a respondent in ``lang`` was shown for ``version``.
+
+    None when there is none (English text, or text bundled with the instrument).
+    Reports and the FHIR Questionnaire name it: ``record.source``, ``citation``,
+    ``licence``, ``population`` and ``get_kind_display()`` (validated or working).
+    """
+    return (
+        TranslationRecord.objects.filter(version=version, language=lang)
+        .select_related("entered_by")
+        .first()
+    )
+
+
+def translations_used_for(screening: Screening) -> list[TranslationRecord]:
+    """The entered translations the screening's respondents were shown."""
+    used: list[TranslationRecord] = []
+    for part in screening.parts.exclude(language="en"):
+        used += TranslationRecord.objects.filter(
+            language=part.language,
+            version__in=ProtocolEntry.objects.filter(
+                protocol_id=part.protocol_id
+            ).values("instrument_version"),
+        ).select_related("version__instrument")
+    return used
 
 
 def _licensed_text_unchanged(cached: _ProtocolVersions) -> bool:

@@ -7,7 +7,9 @@ Dependency order (a module may import only from those above it):
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
-4. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+4. ``translations`` — TranslationRecord (depends on bank; provenance of a
+   version's Japanese or Italian text)
+5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from questionnaires.models.screenings import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.models.translations import TranslationRecord
 
 __all__ = [
     "LANGUAGE_CODES",
@@ -60,6 +63,7 @@ __all__ = [
     "Screening",
     "ScreeningPart",
     "StaffProfile",
+    "TranslationRecord",
     "text_map",
     "translated",
 ]

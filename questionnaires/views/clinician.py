@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +30,7 @@ from questionnaires.forms.screening import (
     PatientSearchForm,
     ScreeningStartForm,
 )
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports import charts
 from questionnaires.reports.context import build_context
 from questionnaires.security.qr import qr_svg
@@ -325,6 +326,12 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _page_language() -> str:
+    """The language of this page (the clinician's), as a report language."""
+    lang = (translation.get_language() or "en")[:2]
+    return lang if lang in LANGUAGE_CODES else "en"
+
+
 @never_cache
 @require_GET
 @login_required
@@ -332,13 +339,14 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
     services.screening_result_view(screening=screening, by=_user(request))
     report: dict[str, Any] | None = None
+    lang = _page_language()
     if screening.result:
-        data = screening_report_data(screening, lang="en")
+        data = screening_report_data(screening, lang=lang)
         report = build_context(
             data.snapshot,
             data.instruments,
             audience="clinician",
-            lang="en",
+            lang=lang,
             meta=data.meta,
         )
     return render(
@@ -349,8 +357,9 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": screening.patient,
             "report": report,
             "side_by_side": charts.side_by_side(screening),
-            "contacts": selectors.crisis_contacts_for(screening.organisation, "en")
+            "contacts": selectors.crisis_contacts_for(screening.organisation, lang)
             if screening.is_urgent
             else (),
+            "translations": selectors.translations_used_for(screening),
         },
     )

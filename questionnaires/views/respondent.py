@@ -440,6 +440,12 @@ def _render_page(
     attribution = (
         page.instrument.licence.attribution if page.first_of_instrument else ""
     )
+    # A clinic's licensed translation names where it comes from (docs/translation.md).
+    translation = (
+        ctx.state.translations.get((page.instrument.code, ctx.lang))
+        if page.first_of_instrument
+        else None
+    )
     return render(
         request,
         "questionnaires/respond/page.html",
@@ -452,6 +458,7 @@ def _render_page(
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
+            translation=translation,
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),

@@ -1,0 +1,56 @@
+"""A definition with an entered translation laid over it (pure: no database).
+
+The text of a translation record (``TranslationRecord.text``) is
+``{"instructions": str, "items": {item code: text},
+"options": {item code: {option code: label}}}``; laying it over a definition adds
+that language to every text it has and to the definition's complete languages.
+Scoring never changes: it works on codes and values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from questionnaires.scoring.definitions import InstrumentDefinition, Item, Option
+
+
+def with_translation(
+    definition: InstrumentDefinition, lang: str, text: Mapping[str, Any]
+) -> InstrumentDefinition:
+    items = tuple(
+        _item(item, lang, text.get("items", {}), text.get("options", {}))
+        for item in definition.items
+    )
+    instructions = dict(definition.instructions)
+    if text.get("instructions"):
+        instructions[lang] = text["instructions"]
+    languages = tuple(definition.languages)
+    if lang not in languages:
+        languages = (*languages, lang)
+    return dataclasses.replace(
+        definition, items=items, instructions=instructions, languages=languages
+    )
+
+
+def _item(
+    item: Item,
+    lang: str,
+    texts: Mapping[str, str],
+    options: Mapping[str, Mapping[str, str]],
+) -> Item:
+    labels = options.get(item.code, {})
+    return dataclasses.replace(
+        item,
+        text={**item.text, lang: texts[item.code]}
+        if texts.get(item.code)
+        else item.text,
+        options=tuple(_option(o, lang, labels.get(o.code, "")) for o in item.options),
+    )
+
+
+def _option(option: Option, lang: str, label: str) -> Option:
+    if not label:
+        return option
+    return dataclasses.replace(option, label={**option.label, lang: label})
