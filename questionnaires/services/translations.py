@@ -164,4 +164,3 @@ def translation_publish(
         lambda: cache.set(selectors.TRANSLATIONS_STAMP_KEY, stamp, None)
     )
     return record
-
