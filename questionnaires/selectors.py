@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
-from questionnaires.bank.translations import with_translation
+from questionnaires.bank.translations import with_translation, working_translations
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -40,6 +40,7 @@ from questionnaires.models import (
     StaffProfile,
     TranslationRecord,
 )
+from questionnaires.models.translations import TRANSLATED_LANGUAGES
 from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.scoring.rules import Value
@@ -373,7 +374,9 @@ def _protocol_versions(part: ScreeningPart) -> _Versions:
         .order_by("order", "id")
     )
     versions = tuple(entry.instrument_version for entry in entries)
-    records = list(TranslationRecord.objects.filter(version__in=versions))
+    records = _with_working(
+        versions, list(TranslationRecord.objects.filter(version__in=versions))
+    )
     definitions = tuple(
         _translated(version_definition(v), [r for r in records if r.version_id == v.pk])
         for v in versions
@@ -419,29 +422,123 @@ def translations_stamp() -> str:
 
 
 def translation_used(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
-    """The entered translation a respondent in ``lang`` was shown for ``version``.
+    """The translation a respondent in ``lang`` was shown for ``version``.
 
-    None when there is none (English text, or text bundled with the instrument).
-    Reports and the FHIR Questionnaire name it: ``record.source``, ``citation``,
-    ``licence``, ``population`` and ``get_kind_display()`` (validated or working).
+    The clinic's entered one, else the project's own working translation (an
+    unsaved record, ``kind`` working); None when there is none (English text, or
+    text bundled with the instrument). Reports and the FHIR Questionnaire name it:
+    ``source``, ``citation``, ``licence``, ``population`` and ``get_kind_display()``.
     """
-    return (
+    entered = (
         TranslationRecord.objects.filter(version=version, language=lang)
         .select_related("entered_by")
         .first()
     )
+    return entered or _working_record(version, lang)
+
+
+def _working_record(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    working = working_translations().get(
+        (version.instrument.code, version.number, lang)
+    )
+    if working is None:
+        return None
+    return TranslationRecord(
+        version=version,
+        language=lang,
+        kind=TranslationRecord.Kind.WORKING,
+        source=working.source,
+        licence=working.licence,
+        text=working.text,
+    )
+
+
+def _with_working(
+    versions: Sequence[InstrumentVersion], records: list[TranslationRecord]
+) -> list[TranslationRecord]:
+    """Entered translations, plus the working ones where none was entered."""
+    entered = {(r.version_id, r.language) for r in records}
+    return records + [
+        working
+        for v in versions
+        for lang in TRANSLATED_LANGUAGES
+        if (v.pk, lang) not in entered
+        and (working := _working_record(v, lang)) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class SafetyLanguageGap:
+    """A safety instrument with no validated translation for some languages."""
+
+    version: InstrumentVersion
+    #: Languages shown the project's own (working, not validated) translation.
+    working: tuple[str, ...]
+    #: Languages with no translation at all: those respondents see English.
+    english: tuple[str, ...]
+
+
+def safety_language_gaps(protocols: Iterable[Protocol]) -> list[SafetyLanguageGap]:
+    """Safety instruments of these protocols that lack a validated translation.
+
+    The clinician is told when starting a screening, so safety questions are never
+    put to a respondent in a language they were not offered without anyone knowing.
+    """
+    entries = ProtocolEntry.objects.filter(protocol__in=list(protocols)).select_related(
+        "instrument_version__instrument"
+    )
+    versions = list(
+        {e.instrument_version_id: e.instrument_version for e in entries}.values()
+    )
+    validated = set(
+        TranslationRecord.objects.filter(
+            version__in=versions, kind=TranslationRecord.Kind.VALIDATED
+        ).values_list("version_id", "language")
+    )
+    entered = set(
+        TranslationRecord.objects.filter(version__in=versions).values_list(
+            "version_id", "language"
+        )
+    )
+    gaps = []
+    for version in sorted(versions, key=lambda v: v.instrument.code):
+        definition = version_definition(version)
+        if not any(item.safety for item in definition.items):
+            continue
+        missing = [
+            lang
+            for lang in TRANSLATED_LANGUAGES
+            if lang not in definition.languages and (version.pk, lang) not in validated
+        ]
+        working = tuple(
+            lang
+            for lang in missing
+            if (version.pk, lang) in entered or _working_record(version, lang)
+        )
+        english = tuple(lang for lang in missing if lang not in working)
+        if working or english:
+            gaps.append(SafetyLanguageGap(version, working, english))
+    return gaps
 
 
 def translations_used_for(screening: Screening) -> list[TranslationRecord]:
-    """The entered translations the screening's respondents were shown."""
+    """The translations the screening's respondents were shown (entered or working)."""
     used: list[TranslationRecord] = []
     for part in screening.parts.exclude(language="en"):
-        used += TranslationRecord.objects.filter(
-            language=part.language,
-            version__in=ProtocolEntry.objects.filter(
+        versions = [
+            entry.instrument_version
+            for entry in ProtocolEntry.objects.filter(
                 protocol_id=part.protocol_id
-            ).values("instrument_version"),
+            ).select_related("instrument_version__instrument")
+        ]
+        entered = TranslationRecord.objects.filter(
+            language=part.language, version__in=versions
         ).select_related("version__instrument")
+        used += [
+            r
+            for r in _with_working(versions, list(entered))
+            if r.language == part.language
+        ]
     return used
 
 

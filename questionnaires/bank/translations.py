@@ -5,12 +5,19 @@ The text of a translation record (``TranslationRecord.text``) is
 "options": {item code: {option code: label}}}``; laying it over a definition adds
 that language to every text it has and to the definition's complete languages.
 Scoring never changes: it works on codes and values.
+
+``working_translations.json`` holds the project's own translations of safety
+questions (ASQ), used only where no translation was entered for that language.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from questionnaires.scoring.definitions import InstrumentDefinition, Item, Option
@@ -54,3 +61,36 @@ def _option(option: Option, lang: str, label: str) -> Option:
     if not label:
         return option
     return dataclasses.replace(option, label={**option.label, lang: label})
+
+
+@dataclass(frozen=True)
+class WorkingTranslation:
+    """The project's own (not validated) translation of one version's text."""
+
+    code: str
+    version: int
+    language: str
+    text: Mapping[str, Any]
+    source: str
+    licence: str
+
+
+WORKING_FILE = Path(__file__).with_name("working_translations.json")
+
+
+@cache
+def working_translations() -> dict[tuple[str, int, str], WorkingTranslation]:
+    """The bundled working translations, by (instrument code, version, language)."""
+    data = json.loads(WORKING_FILE.read_text(encoding="utf-8"))
+    return {
+        (entry["code"], entry["version"], lang): WorkingTranslation(
+            code=entry["code"],
+            version=entry["version"],
+            language=lang,
+            text=text,
+            source=data["source"],
+            licence=data["licence"],
+        )
+        for entry in data["translations"]
+        for lang, text in entry["languages"].items()
+    }

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -190,8 +191,27 @@ def start_screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_start.html",
-        {"patient": patient, "form": form},
+        {
+            "patient": patient,
+            "form": form,
+            "safety_gaps": [
+                {
+                    "name": gap.version.instrument.active_name,
+                    "working": _language_names(gap.working),
+                    "english": _language_names(gap.english),
+                }
+                for gap in selectors.safety_language_gaps(
+                    [p for role in ("self", "informant") for p in protocols[role]]
+                )
+            ],
+        },
     )
+
+
+def _language_names(codes: tuple[str, ...]) -> str:
+    names = (translation.get_language_info(code)["name_translated"] for code in codes)
+    # Japanese lists take the ideographic comma.
+    return pgettext("list separator", ", ").join(str(name) for name in names)
 
 
 @never_cache

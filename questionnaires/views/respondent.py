@@ -459,6 +459,10 @@ def _render_page(
             instructions=instructions,
             attribution=attribution,
             translation=translation,
+            # Safety questions in English to someone who reads another language: the
+            # clinician was told when starting, and asks them in person too.
+            safety_in_english=ctx.lang not in page.instrument.languages
+            and any(item.safety for item in page.items),
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),

@@ -161,8 +161,12 @@ def test_the_clinician_result_names_the_translation_the_respondent_saw(
     admin.post(reverse(ADD), {**_form(phq9), "publish": "1"})
     screening = _full_screening(clinician, patient, protocols)
     screening.parts.filter(role="self").update(language="ja")
-    [record] = selectors.translations_used_for(screening)
-    assert record.version == phq9
+    used = {
+        r.version.instrument.code: r for r in selectors.translations_used_for(screening)
+    }
+    assert used["phq9"].version == phq9 and used["phq9"].is_validated
+    # The ASQ has no entered Japanese text: the project's own, marked as such.
+    assert not used["asq"].is_validated
     client = Client()
     client.force_login(clinician)
     url = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
@@ -170,3 +174,4 @@ def test_the_clinician_result_names_the_translation_the_respondent_saw(
     assert 'id="translations-used"' in html
     assert "Muramatsu K et al." in html
     assert "validated in Japanese adults" in html
+    assert "working translation, not validated" in html
