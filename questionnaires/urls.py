@@ -6,6 +6,7 @@ from questionnaires.security.ratelimits import token_ratelimit
 from questionnaires.views import (
     clinician,
     exports,
+    fhir,
     organisation,
     public,
     reports,
@@ -81,6 +82,11 @@ screening_urls = [
         "screenings/<int:pk>/parts/<str:role>/hand-over/",
         clinician.hand_over_device,
         name="screening-hand-over",
+    ),
+    path(
+        "screenings/<int:pk>/parts/<str:role>/import-fhir/",
+        fhir.import_responses,
+        name="screening-import-fhir",
     ),
     path(
         "invitations/<int:pk>/revoke/",

@@ -34,7 +34,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.scoring.definitions import InstrumentDefinition
+from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition
 from questionnaires.scoring.rules import Value
 from questionnaires.services.audit import audit_record
 
@@ -190,12 +190,19 @@ def answers_save(
                 cleared.append((version.pk, item_code))
                 state.answers.get(code, {}).pop(item_code, None)
                 continue
+            option = flow.option_code(item, value)
+            if item.kind in CHOICE_KINDS and not option:
+                # Never stored: a choice value matching no option has no FHIR
+                # form (exports.fhir.response) and no meaning for scoring.
+                raise ValidationError(
+                    {item_code: _("This answer is not one of the item's options.")}
+                )
             rows.append(
                 Answer(
                     part=locked,
                     instrument_version=version,
                     item_code=item_code,
-                    option_code=flow.option_code(item, value),
+                    option_code=option,
                     value=value,
                     updated_at=now,
                 )
