@@ -5,21 +5,32 @@ browser's Accept-Language) and the authentication middleware. A signed-in staff
 member who chose a language on their account page gets it, unless this browser
 carries a language picked with the switcher in the header (for instance by a patient
 answering on the clinic's tablet): a choice made on the spot wins over a stored one.
-The preference is read once per session and kept in it (``SESSION_KEY``); the account
-page updates both.
+The preference is put in the session at sign-in (:func:`remember_staff_language`,
+connected to Django's ``user_logged_in`` in ``apps.py``), so pages pay no query for
+it; the account page updates both the profile and the session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from questionnaires import selectors
 
 SESSION_KEY = "staff_language"
+
+
+def remember_staff_language(
+    sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+) -> None:
+    """At sign-in: keep the user's chosen language in their session."""
+    if isinstance(user, User) and request is not None:
+        request.session[SESSION_KEY] = selectors.staff_language(user)
 
 
 class StaffLanguageMiddleware:
