@@ -298,7 +298,7 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, screening_pk=pk, role=ScreeningPart.Role.CLINICIAN
     )
     state = selectors.part_state(part)
-    lang = "en"
+    lang = _page_language()
     data = request.POST if request.method == "POST" else None
     submit = request.method == "POST" and "submit" in request.POST
     forms = [
