@@ -244,6 +244,9 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# filemail:////abs/path (four slashes) writes each message to a file there.
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="HikiScreen <noreply@localhost>"
 )
@@ -323,3 +326,7 @@ FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this is taken for lost (its worker died) and re-queued.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=600)
+# The address the app is reached at, for links in e-mails sent by background tasks.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -24,6 +24,8 @@ PLURAL_FORMS = {"ja": 1, "it": 2}
 # Text a template may show untranslated: the product's name and each language's own
 # name in the language menu (a language is always named in itself).
 UNTRANSLATED_ALLOWED = frozenset({"HikiScreen", "English", "日本語", "Italiano"})
+# The bank's version notation, "phq9 v2" (as str(InstrumentVersion) prints it).
+VERSION_NOTATION = r"\bv(?=\d)"
 # Attributes a person reads (tooltips, screen readers, empty fields, images).
 READ_ATTRIBUTES = frozenset(
     {"title", "alt", "placeholder", "aria-label", "aria-description"}
@@ -138,7 +140,8 @@ def untranslated_text(source: str) -> list[str]:
                 inside -= 1
     finder = _TextFinder()
     finder.feed("".join(kept))
-    allowed = re.compile("|".join(re.escape(word) for word in UNTRANSLATED_ALLOWED))
+    words = [re.escape(word) for word in UNTRANSLATED_ALLOWED]
+    allowed = re.compile("|".join([*words, VERSION_NOTATION]))
     return [text for text in finder.found if LETTER.search(allowed.sub("", text))]
 
 

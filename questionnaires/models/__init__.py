@@ -7,9 +7,11 @@ Dependency order (a module may import only from those above it):
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
-4. ``translations`` — TranslationRecord (depends on bank; provenance of a
+4. ``safety``  — AlertSettings, SafetyAlert, SafetyAcknowledgement (depends on
+   people and screenings)
+5. ``translations`` — TranslationRecord (depends on bank; provenance of a
    version's Japanese or Italian text)
-5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+6. ``audit``   — AuditEvent (depends on people; nothing depends on it)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from questionnaires.models.audit import AuditEvent
 from questionnaires.models.bank import (
     LANGUAGE_CODES,
     FrozenError,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -33,6 +36,11 @@ from questionnaires.models.people import (
     Patient,
     StaffProfile,
 )
+from questionnaires.models.safety import (
+    AlertSettings,
+    SafetyAcknowledgement,
+    SafetyAlert,
+)
 from questionnaires.models.screenings import (
     Answer,
     CrisisContact,
@@ -45,11 +53,13 @@ from questionnaires.models.translations import TranslationRecord
 
 __all__ = [
     "LANGUAGE_CODES",
+    "AlertSettings",
     "Answer",
     "AuditEvent",
     "CrisisContact",
     "FamilyCheck",
     "FrozenError",
+    "GoldenCase",
     "Instrument",
     "Invitation",
     "InstrumentVersion",
@@ -60,6 +70,8 @@ __all__ = [
     "Patient",
     "Protocol",
     "ProtocolEntry",
+    "SafetyAcknowledgement",
+    "SafetyAlert",
     "Screening",
     "ScreeningPart",
     "StaffProfile",

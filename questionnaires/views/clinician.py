@@ -52,7 +52,12 @@ def _user(request: HttpRequest) -> User:
 def clinic_home(request: HttpRequest) -> HttpResponse:
     memberships = selectors.membership_list_for(request.user)
     return render(
-        request, "questionnaires/clinician/home.html", {"memberships": memberships}
+        request,
+        "questionnaires/clinician/home.html",
+        {
+            "memberships": memberships,
+            "urgent_queue": selectors.urgent_queue_for(request.user),
+        },
     )
 
 
@@ -93,6 +98,7 @@ def create_patient(request: HttpRequest, slug: str) -> HttpResponse:
                 birth_year=form.cleaned_data["birth_year"],
                 sex=form.cleaned_data["sex"],
                 by=_user(request),
+                own_scheme=form.cleaned_data["own_scheme"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -248,7 +254,12 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_detail.html",
-        {"screening": screening, "patient": screening.patient, "rows": rows},
+        {
+            "screening": screening,
+            "patient": screening.patient,
+            "rows": rows,
+            "safety": selectors.safety_state_for(screening),
+        },
     )
 
 
@@ -378,6 +389,7 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": screening.patient,
             "report": report,
             "side_by_side": charts.side_by_side(screening),
+            "safety": selectors.safety_state_for(screening),
             "contacts": selectors.crisis_contacts_for(screening.organisation, lang)
             if screening.is_urgent
             else (),
