@@ -114,6 +114,9 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "lang": ctx.lang,
         "is_kiosk": ctx.is_kiosk,
         "is_self_check": ctx.is_self_check,
+        # Italian addresses a parent as "Lei" and a young person as "tu": the
+        # templates pick the message context by who is reading (docs/translation.md).
+        "to_parent": ctx.part.role == ScreeningPart.Role.INFORMANT,
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
@@ -449,6 +452,12 @@ def _render_page(
     attribution = (
         page.instrument.licence.attribution if page.first_of_instrument else ""
     )
+    # A clinic's licensed translation names where it comes from (docs/translation.md).
+    translation = (
+        ctx.state.translations.get((page.instrument.code, ctx.lang))
+        if page.first_of_instrument
+        else None
+    )
     return render(
         request,
         "questionnaires/respond/page.html",
@@ -461,6 +470,11 @@ def _render_page(
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
+            translation=translation,
+            # Safety questions in English to someone who reads another language: the
+            # clinician was told when starting, and asks them in person too.
+            safety_in_english=ctx.lang not in page.instrument.languages
+            and any(item.safety for item in page.items),
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
