@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.bank.flow import text_in
@@ -202,17 +204,61 @@ def item_field(item: Item, lang: str) -> forms.Field:
         "max_value": _("Enter %(limit_value)s or less."),
     }
     if kind in ("integer", "age") or decimals == 0:
-        return forms.IntegerField(
+        return WholeNumberField(
             min_value=_int_or_none(low), max_value=_int_or_none(high), **common
         )
-    step = Decimal(1).scaleb(-decimals)
-    return forms.DecimalField(
+    return LocalDecimalField(
+        lang=lang,
         min_value=None if low is None else Decimal(str(low)),
         max_value=None if high is None else Decimal(str(high)),
         decimal_places=decimals,
-        widget=forms.NumberInput(attrs={"step": str(step)}),
         **common,
     )
+
+
+def _normalised(value: Any) -> Any:
+    """Full-width digits and signs (``２．５``) as ASCII, spaces trimmed."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip()
+    return value
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number, accepting full-width digits as typed with a Japanese IME."""
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(_normalised(value))
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal typed the way the page's language writes it: ``2,5`` on an Italian
+    page, ``2.5`` (or full-width ``２．５``) anywhere. The value kept is the canonical
+    number; a text box with a decimal keypad, since a browser's number box refuses
+    a decimal comma when its own locale writes a point."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, lang: str, **kwargs: Any) -> None:
+        self.comma = _decimal_comma(lang)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        value = _normalised(value)
+        if self.comma and isinstance(value, str) and value.count(",") == 1:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self.comma and isinstance(value, int | float | Decimal):
+            return str(value).replace(".", ",")
+        return value
+
+
+def _decimal_comma(lang: str) -> bool:
+    return bool(get_format("DECIMAL_SEPARATOR", lang) == ",")
 
 
 def _option_label(item: Item, code: str, label: Mapping[str, str], lang: str) -> str:

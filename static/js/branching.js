@@ -27,8 +27,10 @@
   }
 
   function number(raw) {
-    var n = Number(raw);
-    return raw !== "" && !isNaN(n) && /^[-0-9.]+$/.test(raw) ? n : raw;
+    // As the server reads it: full-width digits, and a decimal comma ("2,5").
+    var text = String(raw).normalize("NFKC").trim().replace(/^(-?[0-9]+),([0-9]+)$/, "$1.$2");
+    var n = Number(text);
+    return text !== "" && !isNaN(n) && /^[-0-9.]+$/.test(text) ? n : raw;
   }
 
   function compare(op, left, right) {

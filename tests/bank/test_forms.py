@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django import forms
 
-from questionnaires.bank import loader
-from questionnaires.forms.questionnaire import questionnaire_form_class
+from questionnaires.bank import latest_by_code, load_bundled, loader
+from questionnaires.forms.questionnaire import (
+    QuestionnaireForm,
+    questionnaire_form_class,
+)
 from tests.bank.factories import demo_document
 
 DEMO = loader.parse(demo_document())
@@ -17,8 +21,9 @@ def test_one_field_per_item_by_kind() -> None:
     assert isinstance(fields["demo_1"].widget, forms.RadioSelect)
     assert isinstance(fields["demo_3"].widget, forms.RadioSelect)
     assert isinstance(fields["demo_4"], forms.DecimalField)
-    assert str(fields["demo_4"].widget.attrs["step"]) == "0.1"
-    assert str(fields["demo_4"].widget.attrs["max"]) == "24"
+    # A text box with a decimal keypad: a browser's number box refuses "2,5".
+    assert fields["demo_4"].widget.input_type == "text"
+    assert fields["demo_4"].widget.attrs["inputmode"] == "decimal"
     assert fields["demo_5"].widget.input_type == "time"
     assert isinstance(fields["demo_6"].widget, forms.Textarea)
 
@@ -128,3 +133,58 @@ def test_items_without_licensed_text_show_the_placeholder() -> None:
     label = questionnaire_form_class(definition).base_fields["demo_1"].label
 
     assert label == "[demo_1] Text to be entered under licence"
+
+
+WITHDRAWAL = latest_by_code(load_bundled())["withdrawal"]
+
+
+def _months(lang: str, typed: str) -> QuestionnaireForm:
+    form_class = questionnaire_form_class(WITHDRAWAL, lang=lang)
+    form = form_class({"withdrawal-months_withdrawn": typed}, require_answers=False)
+    form.is_valid()
+    return form
+
+
+@pytest.mark.parametrize("typed", ["2,5", "2.5", " 2,5 "])
+def test_an_italian_respondent_may_type_a_decimal_comma(typed: str) -> None:
+    form = _months("it", typed)
+
+    assert form.is_valid(), form.errors
+    assert form.answers()["months_withdrawn"] == 2.5
+
+
+def test_a_comma_on_an_english_page_is_not_guessed_at() -> None:
+    # "2,5" in English could be a slip for 25: ask again rather than store 2.5.
+    assert "months_withdrawn" in _months("en", "2,5").errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("２．５", 2.5), ("２.５", 2.5), ("１２", 12)]
+)
+def test_full_width_digits_typed_on_a_japanese_page_are_read(
+    typed: str, value: float
+) -> None:
+    form = _months("ja", typed)
+
+    assert form.is_valid(), form.errors
+    assert form.answers()["months_withdrawn"] == value
+
+
+def test_full_width_digits_are_read_in_a_whole_number_item() -> None:
+    form_class = questionnaire_form_class(WITHDRAWAL, lang="ja")
+    form = form_class({"withdrawal-days_out_per_week": "３"}, require_answers=False)
+
+    assert form.is_valid(), form.errors
+    assert form.answers()["days_out_per_week"] == 3
+
+
+def test_a_saved_decimal_is_shown_with_a_comma_on_an_italian_page() -> None:
+    italian = questionnaire_form_class(WITHDRAWAL, lang="it")(
+        initial={"months_withdrawn": 2.5}
+    )
+    english = questionnaire_form_class(WITHDRAWAL, lang="en")(
+        initial={"months_withdrawn": 2.5}
+    )
+
+    assert italian["months_withdrawn"].value() == "2,5"
+    assert english["months_withdrawn"].value() == 2.5

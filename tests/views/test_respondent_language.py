@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from questionnaires.models import Patient
+from questionnaires.models import Answer, Patient
 from tests.factories import SELF, self_link_token
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,27 @@ def test_a_number_out_of_range_is_explained_in_plain_words(
     html = client.post(url, {"withdrawal-months_withdrawn": "-3"}).content.decode()
     assert message in html
     assert "Ensure this value" not in html
+
+
+def test_an_italian_respondents_decimal_comma_is_stored_as_the_number(
+    client: Client, clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> None:
+    token = self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "it"
+    url = reverse("questionnaires:respond-page", kwargs={"token": token, "number": 1})
+    assert 'inputmode="decimal"' in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "withdrawal-months_withdrawn": "2,5",
+            "withdrawal-days_out_per_week": "1",
+            "withdrawal-rarely_leaves_room": "0",
+            "withdrawal-onset_age": "10",
+        },
+    )
+    stored = Answer.objects.get(
+        part__screening__patient=patient, item_code="months_withdrawn"
+    )
+    assert stored.value == 2.5
+    # Shown again the Italian way when the respondent comes back to the page.
+    assert 'value="2,5"' in client.get(url).content.decode()
