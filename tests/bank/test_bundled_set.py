@@ -7,9 +7,13 @@ does not allow fails here.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from questionnaires.bank import latest_by_code, load_bundled
+from questionnaires.bank import latest_by_code, load_bundled, loader
+from questionnaires.bank.protocols import BUNDLED_PROTOCOLS
 from questionnaires.scoring.definitions import InstrumentDefinition
 
 BUNDLED = latest_by_code(load_bundled())
@@ -233,3 +237,91 @@ def test_hq25_cutoff_and_reverse_items_are_configuration_with_their_source() -> 
 def test_age_ranges_of_section_2(code: str, age_min: int, age_max: int | None) -> None:
     definition = _definition(code)
     assert (definition.age_min, definition.age_max) == (age_min, age_max)
+
+
+#: The project's own modules: their Japanese and Italian wording is ours to keep right.
+OWN_MODULES = ("withdrawal", "withdrawal_family", "criteria")
+#: docs/translation.md, glossary: what the wording must never say.
+NEVER = {
+    "ja": ("社会的撤退", "撤退", "臨床家", "精神保健の専門家", "若者", "～"),
+    "it": (
+        "il/la",
+        "del/della",
+        "giovane",
+        "numero di emergenza",
+        "clinica",
+        "vostr",
+        "vivete",
+        " voi",
+        "autovalutazione per la famiglia",
+    ),
+}
+
+
+def _texts(value: object, lang: str) -> list[str]:
+    """Every ``lang`` string of a definition document or protocols entry."""
+    if isinstance(value, dict):
+        own = [value[lang]] if isinstance(value.get(lang), str) else []
+        return own + [t for v in value.values() for t in _texts(v, lang)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v, lang)]
+    return []
+
+
+def _without_wording(document: dict[str, object]) -> object:
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("ja", "it")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(
+        {k: v for k, v in document.items() if k not in ("version", "changelog")}
+    )
+
+
+@pytest.mark.parametrize("lang", sorted(NEVER))
+def test_the_projects_own_modules_and_protocols_follow_the_glossary(
+    lang: str,
+) -> None:
+    documents = [loader.dump(BUNDLED[code]) for code in OWN_MODULES]
+    protocols = json.loads(BUNDLED_PROTOCOLS.read_text("utf-8"))
+    texts = _texts(documents, lang) + _texts(protocols, lang)
+    breaches = [(bad, t) for t in texts for bad in NEVER[lang] if bad in t.lower()]
+    assert breaches == []
+    if lang == "it":  # a decimal comma in Italian
+        assert [t for t in texts if re.search(r"\d\.\d", t)] == []
+
+
+def test_the_family_safety_question_names_the_young_person_in_italian() -> None:
+    family = {i.code: i for i in BUNDLED["withdrawal_family"].items}
+    assert (
+        family["fam_self_harm_talk"].text["it"].startswith("Il ragazzo o la ragazza ")
+    )
+    assert "112" in family["fam_self_harm_talk"].help["it"]
+    assert "119" in family["fam_self_harm_talk"].help["ja"]
+
+
+@pytest.mark.parametrize("code", OWN_MODULES)
+def test_a_wording_version_changes_nothing_but_japanese_and_italian_text(
+    code: str,
+) -> None:
+    versions = [d for d in load_bundled() if d.code == code]
+    first, *later = versions
+    for version in later:
+        assert _without_wording(loader.dump(version)) == _without_wording(
+            loader.dump(first)
+        )
+        assert "wording only" in version.changelog
+
+
+def test_the_bundled_protocols_name_the_newest_version_of_each_module() -> None:
+    protocols = json.loads(BUNDLED_PROTOCOLS.read_text("utf-8"))["protocols"]
+    named = {
+        (entry["code"], entry["version"])
+        for protocol in protocols
+        for entry in protocol["instruments"]
+        if entry["code"] in OWN_MODULES
+    }
+    assert named == {(code, BUNDLED[code].version) for code in OWN_MODULES}

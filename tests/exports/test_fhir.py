@@ -321,8 +321,9 @@ def test_screening_bundle_validates_and_holds_answers_and_scores(
         for e in bundle["entry"]
         if e["resource"]["resourceType"] == "QuestionnaireResponse"
     ]
+    # The bundled protocols name the newest bundled version of each instrument.
     assert {r["questionnaire"] for r in responses} == {
-        f"{fhir.DEFAULT_BASE}/Questionnaire/{code}|1"
+        f"{fhir.DEFAULT_BASE}/Questionnaire/{code}|{BY_CODE[code].version}"
         for code in ("withdrawal", "phq9", "gad7", "asq", "withdrawal_family")
     }
     phq9 = next(r for r in responses if "/phq9|" in r["questionnaire"])
