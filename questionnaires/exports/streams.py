@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from questionnaires import selectors
 from questionnaires.bank.convert import version_definition
 from questionnaires.exports import csv as csv_rows
 from questionnaires.exports import fhir
@@ -251,6 +252,7 @@ def screening_bundle(screening: Screening) -> dict[str, Any]:
                 submitted_at=submitted.isoformat(),
                 definitions=[version_definition(v) for v in versions],
                 answers=answers,
+                translations=_translations_used(versions, part.language),
             )
         )
     base = fhir_base()
@@ -270,6 +272,25 @@ def screening_bundle(screening: Screening) -> dict[str, Any]:
         subject=subject,
         base=base,
     )
+
+
+def _translations_used(
+    versions: Iterable[InstrumentVersion], lang: str
+) -> dict[str, fhir.TranslationUsed]:
+    """Per instrument code, the translation a respondent in ``lang`` was shown."""
+    used = {}
+    for version in versions:
+        record = selectors.translation_used(version, lang) if lang != "en" else None
+        if record is not None:
+            used[version.instrument.code] = fhir.TranslationUsed(
+                language=record.language,
+                source=record.source,
+                citation=record.citation,
+                licence=record.licence,
+                population=record.population,
+                validated=record.is_validated,
+            )
+    return used
 
 
 def version_questionnaire(version: InstrumentVersion) -> dict[str, Any]:

@@ -30,6 +30,15 @@ SUBJECT = {
     }
 }
 
+#: The self part read the ASQ in HikiScreen's own Italian (not validated).
+ASQ_ITALIAN = fhir.TranslationUsed(
+    language="it",
+    source="HikiScreen",
+    licence="ASQ: NIMH free public resource; translation by the HikiScreen project "
+    "for use within HikiScreen.",
+    validated=False,
+)
+
 
 def examples() -> dict[str, Any]:
     """File name -> resource."""
@@ -45,10 +54,11 @@ def examples() -> dict[str, Any]:
             submitted_at=at,
             definitions=[definitions[c] for c in codes],
             answers={c: answers[c] for c in codes},
+            translations=translations,
         )
-        for role, at, codes in (
-            ("self", "2026-01-15T09:30:00+00:00", SELF),
-            ("informant", "2026-01-15T09:45:00+00:00", FAMILY),
+        for role, at, codes, translations in (
+            ("self", "2026-01-15T09:30:00+00:00", SELF, {"asq": ASQ_ITALIAN}),
+            ("informant", "2026-01-15T09:45:00+00:00", FAMILY, {}),
         )
     ]
     bundle = fhir.screening_bundle(

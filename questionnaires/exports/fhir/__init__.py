@@ -43,6 +43,7 @@ from questionnaires.exports.fhir.questionnaire import (
 )
 from questionnaires.exports.fhir.response import (
     PartAnswers,
+    TranslationUsed,
     UnexportableAnswer,
     questionnaire_response,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Context",
     "ImportedResponse",
     "PartAnswers",
+    "TranslationUsed",
     "QuestionnaireImport",
     "ResponseProblems",
     "UnexportableAnswer",

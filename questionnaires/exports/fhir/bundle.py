@@ -81,6 +81,7 @@ def screening_bundle(
                         subject=subject,
                         source=source,
                         base=base,
+                        translation=part.translations.get(definition.code),
                     ),
                 }
             )

@@ -19,6 +19,7 @@ from questionnaires.exports.fhir.common import (
     DEFAULT_BASE,
     TYPES,
     VALUE_KEYS,
+    ext,
     narrative,
     typed,
 )
@@ -27,13 +28,30 @@ from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinitio
 
 
 @dataclass(frozen=True)
+class TranslationUsed:
+    """The translation of an instrument version a respondent was shown, and where it
+    comes from (``selectors.translation_used``): a clinic's entered, validated
+    translation or the project's own working one."""
+
+    language: str
+    source: str
+    citation: str = ""
+    licence: str = ""
+    population: str = ""
+    validated: bool = False
+
+
+@dataclass(frozen=True)
 class PartAnswers:
-    """One submitted part: who answered, when, and the answers per instrument."""
+    """One submitted part: who answered, when, the answers per instrument and, per
+    instrument code, the translation the respondent was shown (none: English or text
+    bundled with the instrument)."""
 
     role: str
     submitted_at: str  # ISO 8601 with time zone
     definitions: Sequence[InstrumentDefinition]
     answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    translations: Mapping[str, TranslationUsed] = field(default_factory=dict)
 
 
 class UnexportableAnswer(ValueError):
@@ -50,10 +68,12 @@ def questionnaire_response(
     subject: Mapping[str, Any] | None = None,
     source: Mapping[str, Any] | None = None,
     base: str = DEFAULT_BASE,
+    translation: TranslationUsed | None = None,
 ) -> dict[str, Any]:
     """The answers to items shown as a completed QuestionnaireResponse.
 
-    ``age`` is the screening's age, which a ``show_if`` may read.
+    ``age`` is the screening's age, which a ``show_if`` may read; ``translation``
+    the translation shown, named in the ``translation-used`` extension.
     """
     ship = definition.licence.text_may_ship
     given = {code: value for code, value in answers.items() if value is not None}
@@ -75,9 +95,11 @@ def questionnaire_response(
                 f"v{definition.version}: {len(items)} item(s) answered."
             ]
         ),
-        "questionnaire": canonical(definition, base),
-        "status": "completed",
     }
+    if translation is not None:
+        resource["extension"] = [translation_extension(translation, base)]
+    resource["questionnaire"] = canonical(definition, base)
+    resource["status"] = "completed"
     if subject is not None:
         resource["subject"] = dict(subject)
     resource["authored"] = authored
@@ -103,3 +125,23 @@ def answer(
         }
     key = VALUE_KEYS[TYPES[item.kind]]
     return {key: typed(key, value)}
+
+
+def translation_extension(translation: TranslationUsed, base: str) -> dict[str, Any]:
+    """The ``translation-used`` extension: the language and provenance of the text
+    the respondent read (empty parts left out: FHIR has no empty strings)."""
+    parts: list[dict[str, Any]] = [
+        {"url": "language", "valueCode": translation.language},
+        {"url": "source", "valueString": translation.source},
+    ]
+    parts += [
+        {"url": name, "valueString": value.strip()}
+        for name, value in (
+            ("citation", translation.citation),
+            ("licence", translation.licence),
+            ("population", translation.population),
+        )
+        if value.strip()
+    ]
+    parts.append({"url": "validated", "valueBoolean": translation.validated})
+    return {"url": ext(base, "translation-used"), "extension": parts}

@@ -1,0 +1,83 @@
+"""Each exported QuestionnaireResponse names the translation its respondent read:
+the clinic's entered (validated) one, else the project's working one; none for
+English or for text bundled with the instrument."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from questionnaires.exports import fhir, streams
+from questionnaires.models import InstrumentVersion, Screening, TranslationRecord
+
+pytestmark = pytest.mark.django_db
+
+USED = f"{fhir.DEFAULT_BASE}/StructureDefinition/translation-used"
+
+
+def _responses(screening: Screening) -> dict[tuple[str, str], dict[str, Any]]:
+    """(source display or "self", instrument code) -> QuestionnaireResponse."""
+    bundle = streams.screening_bundle(screening)
+    Bundle.model_validate(bundle)
+    found = {}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "QuestionnaireResponse":
+            QuestionnaireResponse.model_validate(resource)
+            code = resource["questionnaire"].split("|")[0].rsplit("/", 1)[-1]
+            who = resource["source"].get("display", "self")
+            found[(who, code)] = resource
+    return found
+
+
+def _named(response: dict[str, Any]) -> dict[str, Any] | None:
+    used = [e for e in response.get("extension", []) if e["url"] == USED]
+    if not used:
+        return None
+    (extension,) = used
+    return {
+        part["url"]: next(v for k, v in part.items() if k.startswith("value"))
+        for part in extension["extension"]
+    }
+
+
+def test_a_japanese_respondents_responses_name_the_translation_each_was_read_in(
+    submitted: Screening,
+) -> None:
+    submitted.parts.filter(role="self").update(language="ja")
+    TranslationRecord.objects.create(
+        version=InstrumentVersion.objects.get(instrument__code="phq9", number=1),
+        language="ja",
+        kind=TranslationRecord.Kind.VALIDATED,
+        source="Muramatsu K et al. (placeholder for the test)",
+        citation="Psychol Rep 2007;101(3):952-960",
+        licence="Free to reproduce and translate",
+        population="Japanese adults",
+        text={"instructions": "", "items": {}, "options": {}},
+    )
+
+    responses = _responses(submitted)
+
+    assert _named(responses[("self", "phq9")]) == {
+        "language": "ja",
+        "source": "Muramatsu K et al. (placeholder for the test)",
+        "citation": "Psychol Rep 2007;101(3):952-960",
+        "licence": "Free to reproduce and translate",
+        "population": "Japanese adults",
+        "validated": True,
+    }
+    asq = _named(responses[("self", "asq")])
+    assert asq is not None
+    assert asq["language"] == "ja"
+    assert asq["source"] == "HikiScreen"
+    assert asq["validated"] is False
+    assert "population" not in asq
+    # The withdrawal module ships its own Japanese text: no translation to name.
+    assert _named(responses[("self", "withdrawal")]) is None
+
+
+def test_responses_in_english_name_no_translation(submitted: Screening) -> None:
+    assert all(_named(r) is None for r in _responses(submitted).values())
