@@ -234,7 +234,11 @@ REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="HikiScreen")
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 (django-environ syntax).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Required with DEBUG off (hikiscreen.checks): e-mails carry password-reset links, so a
+# server never falls back to printing them, and `consolemail://` is refused there too.
+# With DEBUG on and no EMAIL_URL, e-mails go to the console for local development.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL or "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
@@ -242,6 +246,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# A mail server that does not answer must not hold a worker (or a task) for minutes.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="HikiScreen <noreply@localhost>"
 )
