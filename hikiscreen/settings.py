@@ -164,12 +164,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # With REDIS_URL every app server shares one cache (rate limits, cached reports);
 # without it, each process keeps its own memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is an accelerator: when it does not answer, requests carry on without it
+# (hikiscreen/cache.py: sessions from the database, rate limits not counted, logged).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hikiscreen.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hikiscreen",
+            # A dead or unreachable server costs a request at most this long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -196,6 +200,14 @@ if not REDIS_URL:
 # respondent token.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
 TOKEN_RATE_LIMIT = env.str("TOKEN_RATE_LIMIT", default="120/m")
+# Resume-code guesses: 10 per 15 minutes per address (a code has 50 bits).
+RESUME_RATE_LIMIT = env.str("RESUME_RATE_LIMIT", default="10/15m")
+# Anonymous family checks started per address: a household tries a few, not dozens.
+FAMILY_START_RATE_LIMIT = env.str("FAMILY_START_RATE_LIMIT", default="10/h")
+# Password-reset requests: per address here, per account in the service.
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="5/h")
+# When the cache does not answer, requests go through rather than fail (logged).
+RATELIMIT_FAIL_OPEN = True
 
 # --- Authentication -----------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -317,6 +329,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Days an anonymous family self-check is kept before `manage.py purge_expired`
 # deletes it with its answers (the family start page states this number).
 FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
+# Hours a family check nobody answered is kept (abandoned starts cost six rows each).
+FAMILY_CHECK_ABANDONED_HOURS = env.int("FAMILY_CHECK_ABANDONED_HOURS", default=24)
 
 # Background tasks (Django's Tasks API, the django-tasks backport) on the database: the
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new

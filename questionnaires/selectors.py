@@ -11,13 +11,14 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
@@ -488,4 +489,20 @@ def patient_records(patient: Patient) -> PatientRecords:
         answers=answers,
         invitations=invitations,
         audit_events=events,
+    )
+
+
+def tasks_overdue(*, older_than: timedelta, now: datetime | None = None) -> bool:
+    """Whether a background task has waited ``older_than`` past its due time.
+
+    Used by /healthz: a queue that only grows means no worker is running.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    return (
+        DBTaskResult.objects.ready()
+        .filter(
+            Q(run_after__lte=cutoff)
+            | Q(run_after=get_date_max(), enqueued_at__lte=cutoff)
+        )
+        .exists()
     )

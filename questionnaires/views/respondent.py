@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import compiled_pages, flow, rate_limit, selectors
+from questionnaires import compiled_pages, flow, selectors
 from questionnaires.bank.loader import dump_condition
 from questionnaires.flow_forms import FamilyStartForm, KioskReturnForm, ResumeCodeForm
 from questionnaires.forms import QuestionnaireForm, questionnaire_form_class
@@ -623,8 +623,7 @@ def kiosk_return(request: HttpRequest) -> HttpResponse:
 
 # --- Family self-check without a clinician ------------------------------------------
 
-RESUME_ATTEMPTS = 10
-RESUME_WINDOW = 15 * 60
+SESSION_RESUME_CODES = 3
 
 
 @require_http_methods(["GET", "POST"])
@@ -642,9 +641,12 @@ def family_start(request: HttpRequest) -> HttpResponse:
             language=respondent_language(),
             protocol=protocol,
         )
+        # The latest few checks of this browser only: a session stays small.
         codes = dict(request.session.get("resume_codes", {}))
         codes[str(started.part.pk)] = started.resume_code
-        request.session["resume_codes"] = codes
+        request.session["resume_codes"] = dict(
+            list(codes.items())[-SESSION_RESUME_CODES:]
+        )
         return redirect("questionnaires:respond-start", token=started.token)
     return render(
         request,
@@ -660,33 +662,24 @@ def family_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_resume(request: HttpRequest) -> HttpResponse:
-    """Continue an anonymous check from its resume code (attempts are limited)."""
+    """Continue an anonymous check from its resume code.
+
+    Guesses are limited per client address by ``resume_ratelimit`` in urls.py.
+    """
     form = ResumeCodeForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
-        if not rate_limit.allow(
-            "family-resume", request, limit=RESUME_ATTEMPTS, window=RESUME_WINDOW
-        ):
-            form.add_error(
-                "code", gettext("Too many attempts. Please wait a few minutes.")
-            )
-            status = 429
-        else:
-            token = invitation_services.family_check_resume(
-                code=form.cleaned_data["code"]
-            )
-            if token is not None:
-                return redirect("questionnaires:respond-start", token=token)
-            form.add_error(
-                "code",
-                gettext(
-                    "No check was found with this code. It may be mistyped, or the "
-                    "check may have been deleted after its storage period."
-                ),
-            )
+        token = invitation_services.family_check_resume(code=form.cleaned_data["code"])
+        if token is not None:
+            return redirect("questionnaires:respond-start", token=token)
+        form.add_error(
+            "code",
+            gettext(
+                "No check was found with this code. It may be mistyped, or the "
+                "check may have been deleted after its storage period."
+            ),
+        )
     return render(
         request,
         "questionnaires/respond/family_resume.html",
         {"form": form},
-        status=status,
     )

@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from questionnaires.tasks import __name__ as tasks_module
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
-def test_healthz_answers_200_when_the_database_answers(client: Client) -> None:
+def test_healthz_names_each_dependency_as_ok(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "tasks": "ok",
+    }
 
 
-@pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_is_unreachable(client: Client) -> None:
     with mock.patch(
         "questionnaires.views.public.connection.cursor",
@@ -25,7 +36,32 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client: Client) ->
     assert response.json()["database"] == "unreachable"
 
 
-@pytest.mark.django_db
+def test_healthz_says_the_cache_is_degraded_and_still_answers_200(
+    client: Client, settings: Any
+) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "degraded"
+    assert response.json()["status"] == "degraded"
+
+
+def test_healthz_says_the_task_queue_is_degraded_when_tasks_wait_too_long(
+    client: Client,
+) -> None:
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path=f"{tasks_module}.nothing",
+        backend_name="default",
+        run_after=timezone.now() - timedelta(hours=1),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["tasks"] == "degraded"
+
+
 def test_healthz_is_never_cached(client: Client) -> None:
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"]
