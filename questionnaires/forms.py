@@ -17,7 +17,10 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.utils import get_template_pack
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.bank.loader import YES_NO_OPTIONS
@@ -235,6 +238,23 @@ def _plain(value: Any) -> Value:
     return value  # type: ignore[no-any-return]
 
 
+class TextFieldset(Fieldset):
+    """A fieldset whose legend is plain text.
+
+    crispy's Fieldset renders its legend as a Django template (so ``{{ }}`` and
+    ``{% %}`` in a bank section heading would run) and marks the result safe. A
+    section heading is text from the question bank: escaped, never evaluated.
+    """
+
+    def render(
+        self, form: Any, context: Any, template_pack: Any = None, **kwargs: Any
+    ) -> SafeString:
+        pack = template_pack or get_template_pack()
+        fields = self.get_rendered_fields(form, context, pack, **kwargs)
+        context.update({"fieldset": self, "legend": str(self.legend), "fields": fields})
+        return render_to_string(self.get_template_name(pack), context.flatten())
+
+
 def _helper(
     definition: InstrumentDefinition, lang: str, section: int | None
 ) -> FormHelper:
@@ -243,11 +263,11 @@ def _helper(
     helper.disable_csrf = True  # the page's own <form> carries the token
     parts = sections(definition)
     chosen = [parts[section]] if section is not None else parts
-    layout = []
+    layout: list[TextFieldset | str] = []
     for _heading, items in chosen:
         legend = text_in(items[0].section, lang) if items[0].section else ""
         if legend:
-            layout.append(Fieldset(legend, *(i.code for i in items)))
+            layout.append(TextFieldset(legend, *(i.code for i in items)))
         else:
             layout.extend(i.code for i in items)
     helper.layout = Layout(*layout)
