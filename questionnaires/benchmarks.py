@@ -25,8 +25,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires import flow
-from questionnaires.bank import convert, latest_by_code, load_bundled
+from questionnaires.bank import convert, flow, latest_by_code, load_bundled
 from questionnaires.bank.convert import version_definition
 from questionnaires.ceiling import field_name
 from questionnaires.models import InstrumentVersion, Organisation, Protocol

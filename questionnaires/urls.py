@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from questionnaires.ratelimits import (
+from questionnaires.security.ratelimits import (
     family_start_ratelimit,
     resume_ratelimit,
     token_ratelimit,
@@ -97,7 +97,7 @@ screening_urls = [
 ]
 
 # Every page reached with a respondent token or resume code is rate-limited per
-# client address (questionnaires/ratelimits.py).
+# client address (questionnaires/security/ratelimits.py).
 respond_urls = [
     path(
         "r/<str:token>/",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from questionnaires.models.audit import AuditEvent
 from questionnaires.models.bank import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     FrozenError,
     Instrument,
     InstrumentVersion,
@@ -36,7 +36,7 @@ from questionnaires.models.screenings import (
 )
 
 __all__ = [
-    "BANK_LANGUAGES",
+    "LANGUAGE_CODES",
     "Answer",
     "AuditEvent",
     "CrisisContact",

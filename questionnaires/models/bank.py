@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.scoring.definitions import AUDIENCES, KINDS
 
-#: Languages the bank stores text in; English first, the fallback for the others.
-BANK_LANGUAGES = ("en", "ja", "it")
+#: The product's languages, the one list (``settings.LANGUAGES``): the bank stores text
+#: in each, English first, the fallback for the others.
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 code_validator = RegexValidator(
     r"\A[a-z][a-z0-9_]*\Z", _("Lower-case letters, digits and _; start with a letter.")
@@ -42,7 +43,7 @@ class FrozenError(Exception):
 
 def translated(obj: models.Model, field: str, lang: str) -> str:
     """``obj.<field>_<lang>``, falling back to English when that one is empty."""
-    text: str = getattr(obj, f"{field}_{lang}", "") if lang in BANK_LANGUAGES else ""
+    text: str = getattr(obj, f"{field}_{lang}", "") if lang in LANGUAGE_CODES else ""
     return text or getattr(obj, f"{field}_en")
 
 
@@ -50,7 +51,7 @@ def text_map(obj: models.Model, field: str) -> dict[str, str]:
     """The non-empty translations of ``field`` as a language map ``{"en": …}``."""
     return {
         lang: value
-        for lang in BANK_LANGUAGES
+        for lang in LANGUAGE_CODES
         if (value := getattr(obj, f"{field}_{lang}"))
     }
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from questionnaires.bank import convert, loader
 from questionnaires.bank.protocols import ProtocolSpec
 from questionnaires.models import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     Instrument,
     InstrumentVersion,
     Item,
@@ -96,7 +96,7 @@ def bank_import(
         scoring=stored["scoring"],
         **{
             f"instructions_{lang}": definition.instructions.get(lang, "")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     )
     convert.build_rows(version, definition)
@@ -150,7 +150,7 @@ def instrument_version_copy_as_draft(
         text_licence_note=source.text_licence_note,
         **{
             f"instructions_{lang}": getattr(source, f"instructions_{lang}")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     )
     convert.copy_rows(source, draft)
@@ -297,10 +297,10 @@ def protocol_load(
         versions.append(version)
     fields: dict[str, Any] = {
         "audience": spec.audience,
-        **{f"name_{lang}": spec.name.get(lang, "") for lang in BANK_LANGUAGES},
+        **{f"name_{lang}": spec.name.get(lang, "") for lang in LANGUAGE_CODES},
         **{
             f"description_{lang}": spec.description.get(lang, "")
-            for lang in BANK_LANGUAGES
+            for lang in LANGUAGE_CODES
         },
     }
     protocol = Protocol.objects.filter(code=spec.code).first()
@@ -395,7 +395,7 @@ def _apply_catalogue(instrument: Instrument, definition: InstrumentDefinition) -
     instrument.text_may_ship = definition.licence.text_may_ship
     instrument.licence_note = definition.licence.note
     instrument.licence_attribution = definition.licence.attribution
-    for lang in BANK_LANGUAGES:
+    for lang in LANGUAGE_CODES:
         setattr(instrument, f"name_{lang}", definition.name.get(lang, ""))
 
 
@@ -414,7 +414,7 @@ def _protocol_matches(
 
 def _columns(field_name: str, text: Mapping[str, str]) -> dict[str, str]:
     return {
-        f"{field_name}_{lang}": text.get(lang, "").strip() for lang in BANK_LANGUAGES
+        f"{field_name}_{lang}": text.get(lang, "").strip() for lang in LANGUAGE_CODES
     }
 
 

@@ -22,8 +22,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires import flow, prepared, scoring, selectors
+from questionnaires import prepared, scoring, selectors
+from questionnaires.bank import flow
 from questionnaires.models import (
+    LANGUAGE_CODES,
     Answer,
     Invitation,
     Organisation,
@@ -38,8 +40,6 @@ from questionnaires.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
-#: Languages the result texts are snapshotted in besides English.
-OTHER_RESULT_LANGUAGES = ("ja", "it")
 AGE_MIN, AGE_MAX = 10, 100
 
 
@@ -428,7 +428,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     fields = ["result", "result_localised", "scored_at"]
     screening.result = result.as_json("en") if result else None
     screening.result_localised = (
-        {lang: result.as_json(lang) for lang in OTHER_RESULT_LANGUAGES}
+        {lang: result.as_json(lang) for lang in LANGUAGE_CODES if lang != "en"}
         if result
         else {}
     )

@@ -1,4 +1,4 @@
-"""Pages anyone may open: the start page and the health check."""
+"""Pages anyone may open: the start page, the health check and the favicon."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -66,3 +72,9 @@ def _cache_state() -> str:
     probe = secrets.token_hex(4)
     cache.set(HEALTH_KEY, probe, timeout=10)
     return "ok" if cache.get(HEALTH_KEY) == probe else "degraded"
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

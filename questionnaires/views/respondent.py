@@ -23,17 +23,24 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import compiled_pages, flow, selectors
+from questionnaires import compiled_pages, selectors
+from questionnaires.bank import flow
 from questionnaires.bank.loader import dump_condition
-from questionnaires.flow_forms import FamilyStartForm, KioskReturnForm, ResumeCodeForm
-from questionnaires.forms import QuestionnaireForm, questionnaire_form_class
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.forms.questionnaire import (
+    QuestionnaireForm,
+    questionnaire_form_class,
+)
+from questionnaires.forms.screening import (
+    FamilyStartForm,
+    KioskReturnForm,
+    ResumeCodeForm,
+)
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports.context import ReportData, build_context
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import reports
 
-LANGUAGES = ("en", "ja", "it")
 SECONDS_PER_ITEM = 12
 ACTIONS = ("next", "back", "save", "autosave")
 
@@ -41,7 +48,7 @@ ACTIONS = ("next", "back", "save", "autosave")
 def respondent_language() -> str:
     """The active language if the respondent pages have it, else English."""
     lang = (translation.get_language() or "en").split("-")[0]
-    return lang if lang in LANGUAGES else "en"
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @dataclass

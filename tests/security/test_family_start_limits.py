@@ -1,7 +1,7 @@
 """Findings 3 and 4: family checks are limited, and kept briefly when abandoned.
 
-One limiter (questionnaires.ratelimits) keys every count on the client address the
-settings name (CLIENT_IP_HEADER behind a proxy), and a resume-code guess counts once.
+One limiter (questionnaires.security.ratelimits) keys every count on the client
+address the settings name (CLIENT_IP_HEADER behind a proxy); a resume guess counts once.
 """
 
 from __future__ import annotations

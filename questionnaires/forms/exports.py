@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.exports.streams import ExportFilters
-from questionnaires.forms import ImportForm
+from questionnaires.forms.questionnaire import ImportForm
 from questionnaires.models import Protocol
 
 
