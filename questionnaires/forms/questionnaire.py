@@ -9,7 +9,6 @@ fieldsets with their heading as the legend.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.bank.flow import text_in
 from questionnaires.bank.loader import YES_NO_OPTIONS
+from questionnaires.bank.schema import MAX_DOCUMENT_BYTES
 from questionnaires.models import LANGUAGE_CODES, InstrumentVersion
 from questionnaires.models import Item as ItemRow
 from questionnaires.scoring.definitions import (
@@ -35,6 +35,7 @@ from questionnaires.scoring.definitions import (
 )
 from questionnaires.scoring.engine import check_value
 from questionnaires.scoring.rules import Facts, evaluate
+from questionnaires.security import untrusted_json
 
 Value = int | float | str
 LICENSED_PLACEHOLDER = _("Text to be entered under licence")
@@ -282,12 +283,28 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
+        """The upload, decoded; refused unread when bigger than any instrument.
+
+        Django has already spooled a large upload to a temporary file; its size is
+        checked before a byte of it is read into memory or parsed.
+        """
         upload = self.cleaned_data["file"]
-        try:
-            self.cleaned_data["document"] = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if upload.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(
-                _("Not a JSON file: %(error)s"), params={"error": exc}
+                _(
+                    "The file is %(size)s KB; an instrument file is at most "
+                    "%(limit)s KB."
+                ),
+                params={
+                    "size": upload.size // 1024,
+                    "limit": MAX_DOCUMENT_BYTES // 1024,
+                },
+            )
+        try:
+            self.cleaned_data["document"] = untrusted_json.loads(upload.read())
+        except untrusted_json.UntrustedJSONError as exc:
+            raise forms.ValidationError(
+                _("Not a usable JSON file: %(error)s"), params={"error": exc}
             ) from exc
         return upload
 
