@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "questionnaires.security.two_factor.TwoFactorMiddleware",
+    # Idle time-out, and no-store on every signed-in page (they show patient data).
+    "questionnaires.security.sessions.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the lock-out page.
@@ -187,6 +189,9 @@ else:
 # logs anyone out mid-questionnaire.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A signed-in session unused this long (seconds) is signed out at its next request
+# (questionnaires/security/sessions.py); SESSION_COOKIE_AGE caps it in any case.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # Rate limits (django-ratelimit, questionnaires/security/ratelimits.py) count in this
 # cache.
 # Django's RedisCache increments atomically, but the library lists only third-party

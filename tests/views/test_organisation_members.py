@@ -98,7 +98,7 @@ def test_a_created_account_gets_a_one_time_set_password_link(
     client = _signed_in(org_admin)
     response = client.post(MEMBERS + "new-account/", {"username": "dora", "email": ""})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     match = re.search(
         r"http://testserver(/accounts/reset/[^<\s]+)", response.content.decode()
     )
