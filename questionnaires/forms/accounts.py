@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires import selectors
 from questionnaires.models import Membership
 
 
@@ -45,16 +45,21 @@ class MemberAddForm(RoleForm):
     field_order = ["username", "role"]
 
     def clean_username(self) -> User:
-        username = self.cleaned_data["username"].strip()
-        user = (
-            get_user_model()
-            .objects.filter(username__iexact=username, is_active=True)
-            .first()
-        )
+        """An active account that belongs to no clinic, or one answer for all else.
+
+        The same message whether the username does not exist, is staff, is inactive
+        or belongs to a clinic (this one or another): an org admin learns nothing
+        about the accounts of the system, and cannot take another clinic's staff.
+        """
+        user = selectors.account_without_clinic(self.cleaned_data["username"])
         if user is None:
-            raise forms.ValidationError(_("No active account has this username."))
-        found: User = user
-        return found
+            raise forms.ValidationError(
+                _(
+                    "No account without a clinic has this username. Check it with "
+                    "the person, or create a new account below."
+                )
+            )
+        return user
 
 
 class AccountCreateForm(forms.Form):

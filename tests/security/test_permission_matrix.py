@@ -137,7 +137,7 @@ EXPECTED: dict[str, Rule] = {
     # --- Organisation admins -------------------------------------------------------
     "questionnaires:organisation-members": Rule(ADMIN_OF_A),
     "questionnaires:organisation-member-add": Rule(
-        ALL_405, post=ADMIN_OF_A, data={"username": "charlie", "role": "clinician"}
+        ALL_405, post=ADMIN_OF_A, data={"username": "frank", "role": "clinician"}
     ),
     "questionnaires:organisation-account-create": Rule(
         ALL_405, post=ADMIN_OF_A, data={"username": "newbie", "email": "n@x.org"}
@@ -247,6 +247,8 @@ def world(
     answer_every_item(family)
     screening_services.part_submit(part=family)
     later = start_screening(patient=patient, by=clinician, parts=parts[1:2])
+    # An account of no clinic: the only kind an org admin may add.
+    User.objects.create_user("frank", password="unused-password-1")
     open_ = invitations.invitation_create(part=later.parts.get(), by=clinician)
     return World(
         users={
