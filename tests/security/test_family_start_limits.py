@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -137,3 +138,13 @@ def test_a_browser_session_keeps_only_its_latest_few_resume_codes(
     for _ in range(6):
         _start(client)
     assert len(client.session["resume_codes"]) == 3
+
+
+def test_purge_expired_also_deletes_expired_sessions(
+    client: Client, protocols: dict[str, Any]
+) -> None:
+    _start(client)
+    assert Session.objects.count() == 1
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    call_command("purge_expired", verbosity=0)
+    assert not Session.objects.exists()
