@@ -337,6 +337,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Days an anonymous family self-check is kept before `manage.py purge_expired`
 # deletes it with its answers (the family start page states this number).
 FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
+# Hours a clinic's respondent link still shows its done page and summary PDF after
+# the answers are sent (then it is a dead link).
+SUBMITTED_LINK_HOURS = env.int("SUBMITTED_LINK_HOURS", default=24)
 # Hours a family check nobody answered is kept (abandoned starts cost six rows each).
 FAMILY_CHECK_ABANDONED_HOURS = env.int("FAMILY_CHECK_ABANDONED_HOURS", default=24)
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -539,6 +541,8 @@ def saved_for_later(request: HttpRequest, ctx: Context) -> HttpResponse:
 def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
     if not ctx.part.is_submitted:
         return redirect("questionnaires:respond-start", token=ctx.token)
+    if _answers_no_longer_shown(ctx):
+        return _invalid_link(request)
     if ctx.is_kiosk:
         # Reveals nothing: no result, no name of a questionnaire, no way back in.
         return render(request, "questionnaires/respond/hand_back.html")
@@ -552,8 +556,27 @@ def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
             summary=summary,
             can_download=ctx.part.result is not None,
             retention_days=invitation_services.retention_days(),
+            shown_hours=None if ctx.is_self_check else _shown_hours(),
         ),
     )
+
+
+def _shown_hours() -> int:
+    """Hours a clinic link shows its done page and summary after submission."""
+    return int(settings.SUBMITTED_LINK_HOURS)
+
+
+def _answers_no_longer_shown(ctx: Context) -> bool:
+    """Whether a submitted clinic link's time to show the summary has passed.
+
+    A clinic's link shows its done page and summary PDF (scores, clinic, patient
+    code) for SUBMITTED_LINK_HOURS after submission, then the page every dead link
+    shows. A family self-check keeps its summary for its stated retention period.
+    """
+    submitted = ctx.part.submitted_at
+    if ctx.is_self_check or submitted is None:
+        return False
+    return timezone.now() - submitted > timedelta(hours=_shown_hours())
 
 
 def _report_data(ctx: Context) -> ReportData:
@@ -585,6 +608,8 @@ def _family_summary(ctx: Context) -> dict[str, Any] | None:
 def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
     if not ctx.part.is_submitted or ctx.is_kiosk or not ctx.part.result:
         raise Http404
+    if _answers_no_longer_shown(ctx):
+        return _invalid_link(request)
     return reports.pdf_response(
         data=_report_data(ctx),
         audience="family",
