@@ -212,6 +212,9 @@ RESUME_RATE_LIMIT = env.str("RESUME_RATE_LIMIT", default="10/15m")
 FAMILY_START_RATE_LIMIT = env.str("FAMILY_START_RATE_LIMIT", default="10/h")
 # Password-reset requests: per address here, per account in the service.
 PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="5/h")
+PASSWORD_RESET_ACCOUNT_RATE_LIMIT = env.str(
+    "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", default="3/h"
+)
 # When the cache does not answer, requests go through rather than fail (logged).
 RATELIMIT_FAIL_OPEN = True
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires import selectors
 from questionnaires.models import Membership
+from questionnaires.security.ratelimits import account_limited
+from questionnaires.services import accounts as account_services
 
 
 class TokenForm(forms.Form):
@@ -79,3 +84,36 @@ class AuditFilterForm(forms.Form):
         super().__init__(data)
         field = cast(forms.ChoiceField, self.fields["action"])
         field.choices = [("", _("All actions")), *((a, a) for a in actions)]
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, sending through the task queue, limited per account.
+
+    ``save`` answers alike whether or not an account has the address: it enqueues
+    (services.accounts), never sends, and an account already sent
+    ``PASSWORD_RESET_ACCOUNT_RATE_LIMIT`` e-mails is silently skipped.
+    """
+
+    def save(  # type: ignore[override]
+        self,
+        domain_override: str | None = None,
+        use_https: bool = False,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
+        assert request is not None  # noqa: S101 (PasswordResetView passes it)
+        users = [
+            user
+            for user in self.get_users(self.cleaned_data["email"])
+            if not account_limited(
+                request,
+                group="password-reset-account",
+                account=str(user.pk),
+                rate=settings.PASSWORD_RESET_ACCOUNT_RATE_LIMIT,
+            )
+        ]
+        account_services.password_reset_request(
+            users=users,
+            domain=domain_override or request.get_host(),
+            use_https=use_https,
+        )

@@ -58,6 +58,24 @@ def limited(request: HttpRequest, *, group: str, rate: str, methods: Any = ALL) 
     )
 
 
+def account_limited(
+    request: HttpRequest, *, group: str, account: str, rate: str
+) -> bool:
+    """Count one attempt on ``account`` (not the address); True once over ``rate``.
+
+    For limits that follow an account wherever its attempts come from, such as
+    password-reset e-mails to one account.
+    """
+    return is_ratelimited(
+        request,
+        group=group,
+        key=lambda _group, _request: account,
+        rate=rate,
+        method=ALL,
+        increment=True,
+    )
+
+
 def _ratelimit(group: str, setting: str, methods: Any) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @functools.wraps(view)
