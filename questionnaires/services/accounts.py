@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -57,7 +58,9 @@ def password_reset_send(*, user_id: int, domain: str, use_https: bool) -> bool:
         "token": default_token_generator.make_token(user),
         "protocol": "https" if use_https else "http",
     }
-    PasswordResetForm().send_mail(
-        SUBJECT_TEMPLATE, EMAIL_TEMPLATE, context, None, user.email
-    )
+    # Sent here rather than by PasswordResetForm.send_mail, which logs and swallows
+    # a mail-server error: the task must fail, so the queue shows it (and retries).
+    subject = "".join(render_to_string(SUBJECT_TEMPLATE, context).splitlines())
+    body = render_to_string(EMAIL_TEMPLATE, context)
+    EmailMessage(subject, body, None, [user.email]).send()
     return True
