@@ -320,9 +320,12 @@ def export_figures(
     figures: dict[str, Any] = {}
     try:
         with transaction.atomic():
-            if not Protocol.objects.filter(code=protocol_code).exists():
+            published = Protocol.objects.filter(
+                code=protocol_code, status=Protocol.Status.PUBLISHED
+            )
+            if not published.exists():
                 call_command("load_instruments", verbosity=0)
-            protocol = Protocol.objects.get(code=protocol_code)
+            protocol = published.get()
             organisation = Organisation.objects.create(
                 name="Benchmark export", slug="benchmark-export-rolled-back"
             )

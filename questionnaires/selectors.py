@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
+from questionnaires.bank.protocols import ProtocolSize, protocol_size
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -371,6 +372,18 @@ def protocol_list(audience: str) -> QuerySet[Protocol]:
     return Protocol.objects.filter(
         audience=audience, status=Protocol.Status.PUBLISHED
     ).order_by("-is_default", "order", "code")
+
+
+def protocol_size_for(protocol: Protocol) -> ProtocolSize:
+    """How many questions ``protocol`` asks and how long it takes (one figure for
+    every page that says so)."""
+    versions = [
+        entry.instrument_version
+        for entry in ProtocolEntry.objects.filter(protocol=protocol)
+        .select_related("instrument_version__instrument")
+        .order_by("order", "id")
+    ]
+    return protocol_size(version_definition(v) for v in versions)
 
 
 def protocol_default(audience: str) -> Protocol:

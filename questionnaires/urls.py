@@ -10,6 +10,7 @@ from questionnaires.security.ratelimits import (
 from questionnaires.views import (
     clinician,
     exports,
+    fhir,
     organisation,
     public,
     reports,
@@ -88,6 +89,11 @@ screening_urls = [
         "screenings/<int:pk>/parts/<str:role>/hand-over/",
         clinician.hand_over_device,
         name="screening-hand-over",
+    ),
+    path(
+        "screenings/<int:pk>/parts/<str:role>/import-fhir/",
+        fhir.import_responses,
+        name="screening-import-fhir",
     ),
     path(
         "invitations/<int:pk>/revoke/",

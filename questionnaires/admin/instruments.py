@@ -16,8 +16,9 @@ from django.urls import URLPattern, path
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from questionnaires.admin import licensed_text, publishing
 from questionnaires.admin.common import (
     FrozenMixin,
     FrozenParentInline,
@@ -29,6 +30,7 @@ from questionnaires.admin.common import (
 from questionnaires.bank import convert
 from questionnaires.bank.loader import DefinitionError
 from questionnaires.exports import streams as export_streams
+from questionnaires.forms.bank import GoldenCaseForm
 from questionnaires.forms.exports import QuestionnaireImportForm
 from questionnaires.forms.questionnaire import (
     LICENSED_PLACEHOLDER,
@@ -39,6 +41,7 @@ from questionnaires.forms.questionnaire import (
 )
 from questionnaires.models import (
     LANGUAGE_CODES,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -94,6 +97,19 @@ class ItemOptionInline(FrozenParentInline):
         return not self._parentis_frozen(obj) and super().has_delete_permission(request)
 
 
+class GoldenCaseInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Answers with the results this version gives; saved from "Try scoring"."""
+
+    model = GoldenCase
+    fields = ("name", "age", "answers", "expected", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
     model = InstrumentVersion
     fields = ["number", "status", "published_at", "changelog"]
@@ -144,7 +160,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
     list_filter = ["status", "instrument__audience", "instrument"]
     list_select_related = ["instrument"]
     search_fields = ["instrument__code", "instrument__name_en"]
-    inlines = [ItemInline]
+    inlines = [ItemInline, GoldenCaseInline]
     actions = ["publish_selected", "copy_selected_as_draft", "download_fhir_selected"]
     fieldsets = [
         (None, {"fields": ["instrument", "number", "status", "published_at"]}),
@@ -194,6 +210,11 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             path("<int:pk>/preview/", view(self.preview_view), name="bank-preview"),
             path("<int:pk>/try/", view(self.try_view), name="bank-try"),
             path("<int:pk>/text/", view(self.text_view), name="bank-text"),
+            path(
+                "<int:pk>/licensed-text/",
+                view(self.licensed_text_view),
+                name="bank-licensed-text",
+            ),
             *super().get_urls(),
         ]
 
@@ -247,11 +268,26 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
 
     # -- views ------------------------------------------------------------------------
 
-    @method_decorator(require_POST)
+    @method_decorator(require_http_methods(["GET", "POST"]))
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = self._version(request, pk)
-        self._run(request, version, bank.instrument_version_publish, _("Published"))
-        return redirect(version_change_url(version))
+        return publishing.publish_page(self, request, self._version(request, pk))
+
+    def licensed_text_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return licensed_text.licensed_text_page(
+            self, request, self._version(request, pk)
+        )
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        publishing.problems_context(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @method_decorator(require_POST)
     def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -374,6 +410,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             data, age=age, require_answers=False
         )
         result = None
+        case_form = GoldenCaseForm(data)
         if data is not None and age_form.is_valid() and form.is_valid():
             try:
                 scored = score(
@@ -386,12 +423,16 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                     messages.error(request, str(error))
             else:
                 result = scored.as_json()
+                name = case_form.is_valid() and case_form.cleaned_data["case_name"]
+                if name and age is not None and "_save_case" in request.POST:
+                    self._save_case(request, version, name, age, form.answers())
         return self._page(
             request,
             version,
             "try_scoring.html",
             form=form,
             age_form=age_form,
+            case_form=case_form,
             lang=lang,
             result=result,
             instrument_result=(result or {})
@@ -424,6 +465,30 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         return self._page(request, version, "enter_text.html", form=form, admin=True)
 
     # -- helpers ----------------------------------------------------------------------
+
+    def _save_case(
+        self,
+        request: HttpRequest,
+        version: InstrumentVersion,
+        name: str,
+        age: int,
+        answers: dict[str, Any],
+    ) -> None:
+        try:
+            bank.golden_case_save(
+                version=version,
+                name=name,
+                age=age,
+                answers=answers,
+                by=staff_user(request),
+            )
+        except bank.BankError as exc:
+            for problem in exc.problems:
+                messages.error(request, problem)
+        else:
+            messages.success(
+                request, _("Saved as the golden case “%(name)s”.") % {"name": name}
+            )
 
     def _version(self, request: HttpRequest, pk: int) -> InstrumentVersion:
         if not self.has_view_permission(request):

@@ -45,6 +45,7 @@ class ProtocolAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     change_form_template = "admin/questionnaires/protocol/change_form.html"
     list_display = [
         "code",
+        "number",
         "name_en",
         "audience",
         "is_default",
@@ -53,9 +54,9 @@ class ProtocolAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     ]
     list_filter = ["audience", "status"]
     inlines = [ProtocolEntryInline]
-    readonly_fields = ["status", "published_at", "problems"]
+    readonly_fields = ["number", "status", "published_at", "problems"]
     fieldsets = [
-        (None, {"fields": ["code", "audience", "is_default", "order"]}),
+        (None, {"fields": ["code", "number", "audience", "is_default", "order"]}),
         (_("Status"), {"fields": ["status", "published_at", "problems"]}),
         (_("Name"), {"fields": ["name_en", "name_ja", "name_it"]}),
         (
@@ -63,6 +64,11 @@ class ProtocolAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[type-arg]
             {"fields": ["description_en", "description_ja", "description_it"]},
         ),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The code ties a protocol's versions together.
+        extra = ["code"] if obj is not None else []
+        return [*self.readonly_fields, *extra]
 
     @admin.display(description=_("before it can be published"))
     def problems(self, protocol: Protocol) -> str:
@@ -78,8 +84,21 @@ class ProtocolAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[type-arg]
                 view(self.publish_view),
                 name="bank-protocol-publish",
             ),
+            path("<int:pk>/copy/", view(self.copy_view), name="bank-protocol-copy"),
             *super().get_urls(),
         ]
+
+    @method_decorator(require_POST)
+    def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        protocol = get_object_or_404(Protocol, pk=pk)
+        draft = bank.protocol_copy_as_draft(protocol=protocol, by=staff_user(request))
+        messages.success(
+            request,
+            _("Copied as the draft of version %(n)s.") % {"n": draft.number},
+        )
+        return redirect("admin:questionnaires_protocol_change", draft.pk)
 
     @method_decorator(require_POST)
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from questionnaires.models.audit import AuditEvent
 from questionnaires.models.bank import (
     LANGUAGE_CODES,
     FrozenError,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -42,6 +43,7 @@ __all__ = [
     "CrisisContact",
     "FamilyCheck",
     "FrozenError",
+    "GoldenCase",
     "Instrument",
     "Invitation",
     "InstrumentVersion",

@@ -90,6 +90,7 @@ def create_patient(request: HttpRequest, slug: str) -> HttpResponse:
                 birth_year=form.cleaned_data["birth_year"],
                 sex=form.cleaned_data["sex"],
                 by=_user(request),
+                own_scheme=form.cleaned_data["own_scheme"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -6,16 +6,11 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponsePermanentRedirect,
-    JsonResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -76,5 +71,11 @@ def _cache_state() -> str:
 
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    """Browsers ask for /favicon.ico whatever the page says: answer with the icon."""
+    path = finders.find("favicon.svg")
+    if not isinstance(path, str):
+        raise Http404
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

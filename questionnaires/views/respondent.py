@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from questionnaires import compiled_pages, selectors
 from questionnaires.bank import flow
 from questionnaires.bank.loader import dump_condition
+from questionnaires.bank.protocols import protocol_size
 from questionnaires.forms.questionnaire import (
     QuestionnaireForm,
     questionnaire_form_class,
@@ -43,7 +44,6 @@ from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import reports
 
-SECONDS_PER_ITEM = 12
 ACTIONS = ("next", "back", "save", "autosave")
 
 
@@ -118,8 +118,7 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
 
 
 def _minutes(ctx: Context) -> int:
-    items = sum(len(d.items) for d in ctx.state.definitions)
-    return max(1, round(items * SECONDS_PER_ITEM / 60))
+    return protocol_size(ctx.state.definitions).minutes
 
 
 def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
@@ -686,6 +685,7 @@ def family_start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "available": protocol is not None,
+            "size": None if protocol is None else selectors.protocol_size_for(protocol),
             "retention_days": invitation_services.retention_days(),
             "resume_form": ResumeCodeForm(),
         },

@@ -19,7 +19,9 @@ HUGE = "1" + "0" * 308  # 10**308 fits no float: math.isfinite used to overflow
 
 CASES = [
     pytest.param(
-        f'{{"age": 19, "answers": {{"withdrawal": {{"months_withdrawn": {HUGE}}}}}}}'.encode(),
+        b'{"age": 19, "answers": {"withdrawal": {"months_withdrawn": '
+        + HUGE.encode()
+        + b"}}}",
         "months_withdrawn",
         id="309-digit-integer",
     ),

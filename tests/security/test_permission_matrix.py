@@ -118,6 +118,7 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:screening-criteria": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-report": Rule(CLINIC, pk="screening"),
     "questionnaires:invitation-create": Rule(ALL_405, post=CLINIC, pk="screening"),
+    "questionnaires:screening-import-fhir": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-hand-over": Rule(ALL_405, post=CLINIC, pk="screening"),
     "questionnaires:invitation-revoke": Rule(ALL_405, post=CLINIC, pk="invitation"),
     "questionnaires:screening-export-csv": Rule(CLINIC, pk="screening"),
@@ -293,8 +294,6 @@ def _outcome(response: HttpResponse) -> str:
         target = urlsplit(response["Location"]).path
         if target in {reverse("login"), reverse("admin:login")}:
             return LOGIN
-        if target.startswith("/static/"):  # /favicon.ico sends browsers to the icon
-            return OK
         try:
             resolve(target)
         except Resolver404:

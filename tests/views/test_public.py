@@ -1,4 +1,4 @@
-"""The favicon: every page links it, and /favicon.ico leads to it (no 404 per page)."""
+"""The favicon: every page links it, and /favicon.ico answers (no 404 per page)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 
-def test_favicon_ico_redirects_to_a_static_icon_that_exists(client: Client) -> None:
+def test_favicon_ico_answers_with_the_static_icon(client: Client) -> None:
     response = client.get("/favicon.ico")
 
-    assert response.status_code == 301
-    assert response["Location"].endswith("favicon.svg")
-    assert finders.find("favicon.svg") is not None
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    icon = finders.find("favicon.svg")
+    assert isinstance(icon, str)
+    with open(icon, "rb") as svg:
+        assert response.content == svg.read()
 
 
 @pytest.mark.django_db
