@@ -122,8 +122,17 @@ def _minutes(ctx: Context) -> int:
 
 
 def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
-    codes: Mapping[str, str] = request.session.get("resume_codes", {})
-    return codes.get(str(part.pk), "") if codes else ""
+    """The check's resume code the first time a page shows it, then "".
+
+    The code waits in the session only from starting the check to the page shown
+    next (the start page, which asks to write it down); shown, it leaves the
+    session, so django_session never keeps a usable resume code.
+    """
+    codes: dict[str, str] = dict(request.session.get("resume_codes", {}))
+    code = codes.pop(str(part.pk), "")
+    if code:
+        request.session["resume_codes"] = codes
+    return code
 
 
 def _with_context(view: Any) -> Any:

@@ -140,6 +140,21 @@ def test_a_browser_session_keeps_only_its_latest_few_resume_codes(
     assert len(client.session["resume_codes"]) == 3
 
 
+def test_a_resume_code_is_shown_once_then_left_out_of_the_session(
+    client: Client, protocols: dict[str, Any]
+) -> None:
+    token = _start(client)["Location"].split("/r/")[1].strip("/")
+    start = reverse("questionnaires:respond-start", kwargs={"token": token})
+    page = client.get(start).content.decode()
+    code = page.split('id="resume-code">')[1].split("<")[0]
+    stored = " ".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert code not in stored
+    assert code.replace("-", "") not in stored
+    assert 'id="resume-code"' not in client.get(start).content.decode()
+    # The code still opens the check (its keyed hash is stored with the check).
+    assert Client().post(RESUME, {"code": code}).status_code == 302
+
+
 def test_purge_expired_also_deletes_expired_sessions(
     client: Client, protocols: dict[str, Any]
 ) -> None:
