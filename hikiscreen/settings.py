@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # A one-time code by e-mail proves a staff account's owner before it enrols.
+    "django_otp.plugins.otp_email",
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
@@ -253,6 +255,10 @@ AXES_CLIENT_IP_CALLABLE = "questionnaires.security.ratelimits.client_ip"
 # Two-factor sign-in (django-otp, TOTP apps). Staff must enrol when this is on.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="HikiScreen")
+# Staff enrolling while 2FA is required first enter a code sent to their e-mail
+# address (questionnaires/services/two_factor.py): the password alone is not enough.
+OTP_EMAIL_SUBJECT = _("Your HikiScreen enrolment code")
+OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 (django-environ syntax).
 # Required with DEBUG off (hikiscreen.checks): e-mails carry password-reset links, so a

@@ -40,6 +40,19 @@ class TokenForm(forms.Form):
         return token
 
 
+class EmailCodeForm(TokenForm):
+    """The one-time enrolment code e-mailed to a staff account."""
+
+    otp_token = forms.CharField(
+        label=_("6-digit code from the e-mail"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -115,15 +117,69 @@ def test_unenrolled_staff_are_sent_to_enrolment_before_the_admin(
     assert "Staff accounts must use two-factor sign-in" in page.content.decode()
 
 
+def _prove_by_email(client: Client) -> None:
+    """The e-mailed enrolment code step of a staff account (its e-mail is set)."""
+    client.post("/accounts/two-factor/", {"send": "1"})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code is not None
+    client.post("/accounts/two-factor/", {"otp_token": code.group(1)})
+
+
 def test_staff_reach_the_admin_after_enrolling(
     client: Client, admin_user: User, settings: Any
 ) -> None:
     settings.REQUIRE_STAFF_2FA = True
     client.force_login(admin_user)
+    _prove_by_email(client)
     client.get("/accounts/two-factor/")
     device = TOTPDevice.objects.get(user=admin_user)
     client.post("/accounts/two-factor/", {"otp_token": _code(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_cannot_enrol_with_the_password_alone(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    # Whoever learnt the password would otherwise enrol their own authenticator.
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(admin_user)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "Confirm it is you" in page
+    assert "i•••@example.org" in page
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    client.post("/accounts/two-factor/", {"send": "1"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [admin_user.email]
+    wrong = client.post("/accounts/two-factor/", {"otp_token": "000000"})
+    assert "That code did not work" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_without_an_e_mail_address_wait_for_an_administrator(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    settings.REQUIRE_STAFF_2FA = True
+    admin_user.email = ""
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get("/accounts/two-factor/")
+    assert response.status_code == 403
+    assert "Ask an administrator to add your e-mail address" in (
+        response.content.decode()
+    )
+
+
+def test_the_enrolment_code_is_no_second_factor_at_sign_in(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(admin_user)
+    client.post("/accounts/two-factor/", {"send": "1"})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code is not None
+    # The e-mailed code proves the address for enrolment; it does not open the admin.
+    client.post("/accounts/two-factor/code/", {"otp_token": code.group(1)})
+    assert client.get("/admin/").status_code == 302
 
 
 def test_the_admin_site_itself_refuses_unverified_staff(
