@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # A one-time code by e-mail proves a staff account's owner before it enrols.
     "django_otp.plugins.otp_email",
+    # Backup codes: one-time codes for a lost phone, made when an app is enrolled.
+    "django_otp.plugins.otp_static",
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",

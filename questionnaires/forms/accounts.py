@@ -40,6 +40,29 @@ class TokenForm(forms.Form):
         return token
 
 
+class SignInCodeForm(TokenForm):
+    """After the password: the app's 6 digits, or an 8-character backup code."""
+
+    otp_token = forms.CharField(
+        label=_("6-digit code from your authenticator app, or a backup code"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        token: str = self.cleaned_data["otp_token"].strip().lower()
+        if not (token.isdigit() and len(token) == 6) and not (
+            len(token) == 8 and token.isalnum()
+        ):
+            raise forms.ValidationError(
+                _("Enter the 6 digits shown in the app, or one of your backup codes.")
+            )
+        return token
+
+
 class EmailCodeForm(TokenForm):
     """The one-time enrolment code e-mailed to a staff account."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from questionnaires.services.audit import audit_record
@@ -74,10 +75,33 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     return True
 
 
+BACKUP_DEVICE_NAME = "Backup codes"
+#: Backup codes made at a time (each works once).
+BACKUP_CODES = 10
+
+
+@transaction.atomic
+def backup_codes_create(*, user: User) -> list[str]:
+    """New backup codes for ``user``, replacing any earlier ones; shown once.
+
+    Each is a one-time code accepted where the authenticator's code is asked, for
+    the day the phone is lost (django-otp's static device).
+    """
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(
+        user=user, name=BACKUP_DEVICE_NAME, confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    audit_record(action="two_factor.backup_codes", actor=user, target=user)
+    return codes
+
+
 @transaction.atomic
 def totp_device_remove(*, user: User, by: User) -> int:
     """Remove every device of ``user``: sign-in asks for the password only again."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     if deleted:
         audit_record(action="two_factor.remove", actor=by, target=user)
     return deleted

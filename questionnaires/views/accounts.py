@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from questionnaires.forms.accounts import EmailCodeForm, TokenForm
+from questionnaires.forms.accounts import EmailCodeForm, SignInCodeForm, TokenForm
 from questionnaires.security import two_factor
 from questionnaires.security.ratelimits import login_ratelimit
 from questionnaires.services import two_factor as services
@@ -54,7 +54,7 @@ def verify_two_factor(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     if two_factor.state(user) is not two_factor.State.VERIFY:
         return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = django_otp.match_token(user, form.cleaned_data["otp_token"])
         if device is not None:
@@ -105,7 +105,17 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Two-factor sign-in is on. From now on you will be asked a code."),
             )
-            return redirect(_next_url(request))
+            # Shown once, on this page, never stored in clear (not in a redirect).
+            response = render(
+                request,
+                "registration/two_factor_backup_codes.html",
+                {
+                    "codes": services.backup_codes_create(user=user),
+                    "next_url": _next_url(request),
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
         form.add_error(
             "otp_token",
             _("That code did not work. Check the app shows HikiScreen and retry."),

@@ -56,11 +56,37 @@ def test_clinician_enrols_with_a_qr_code_and_a_first_code(
 
     response = client.post("/accounts/two-factor/", {"otp_token": _code(device)})
 
-    assert response.status_code == 302
+    # Enrolled: the backup codes are shown once, on this page.
+    assert response.status_code == 200
+    assert 'id="backup-codes"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(action="two_factor.enrol").count() == 1
     assert client.get("/clinic/").status_code == 200
+
+
+def test_a_backup_code_signs_in_once_instead_of_the_app(
+    client: Client, clinician: User
+) -> None:
+    client.force_login(clinician)
+    client.get("/accounts/two-factor/")
+    device = TOTPDevice.objects.get(user=clinician)
+    page = client.post("/accounts/two-factor/", {"otp_token": _code(device)})
+    codes = re.findall(r"<li>([a-z0-9]{8})</li>", page.content.decode())
+    assert len(codes) == 10
+    client.post("/accounts/logout/")
+    for attempt in (1, 2):
+        other = Client()
+        _sign_in(other, "alice")
+        response = other.post(
+            "/accounts/two-factor/code/", {"otp_token": codes[0]}, follow=True
+        )
+        text = response.content.decode()
+        if attempt == 1:
+            assert response.redirect_chain[-1][0] == "/clinic/"
+        else:  # used up
+            assert "That code did not work" in text
 
 
 def test_a_wrong_first_code_leaves_two_factor_off(
@@ -120,7 +146,7 @@ def test_unenrolled_staff_are_sent_to_enrolment_before_the_admin(
 def _prove_by_email(client: Client) -> None:
     """The e-mailed enrolment code step of a staff account (its e-mail is set)."""
     client.post("/accounts/two-factor/", {"send": "1"})
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
     assert code is not None
     client.post("/accounts/two-factor/", {"otp_token": code.group(1)})
 
@@ -175,7 +201,7 @@ def test_the_enrolment_code_is_no_second_factor_at_sign_in(
     settings.REQUIRE_STAFF_2FA = True
     client.force_login(admin_user)
     client.post("/accounts/two-factor/", {"send": "1"})
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
     assert code is not None
     # The e-mailed code proves the address for enrolment; it does not open the admin.
     client.post("/accounts/two-factor/code/", {"otp_token": code.group(1)})
