@@ -304,7 +304,7 @@ class ImportForm(forms.Form):
             self.cleaned_data["document"] = untrusted_json.loads(upload.read())
         except untrusted_json.UntrustedJSONError as exc:
             raise forms.ValidationError(
-                _("Not a usable JSON file: %(error)s"), params={"error": exc}
+                _("Not a JSON file: %(error)s"), params={"error": exc}
             ) from exc
         return upload
 

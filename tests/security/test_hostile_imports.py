@@ -23,6 +23,7 @@ from questionnaires.bank.schema import (
     MAX_OPTION_ROWS,
     MAX_OPTIONS,
 )
+from questionnaires.forms.exports import FHIR_UPLOAD_MAX_BYTES
 from questionnaires.models import AuditEvent, Instrument, InstrumentVersion, ItemOption
 from tests.bank.factories import demo_document
 from tests.conftest import PASSWORD
@@ -137,7 +138,7 @@ def test_the_instrument_import_lists_the_problems_and_stores_nothing(
     ("content", "message"),
     [
         (b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
-        (b" " * (MAX_DOCUMENT_BYTES + 1) + b"{}", "an instrument file is at most"),
+        (b" " * (FHIR_UPLOAD_MAX_BYTES + 1) + b"{}", "larger than"),
         (b'{"resourceType": "\xff"}', "not UTF-8"),
     ],
 )
