@@ -235,11 +235,15 @@ def family_checks_purge(*, now: datetime | None = None) -> int:
     one costs a visitor a click and the app six rows, so abandoned ones go early.
     """
     now = now or timezone.now()
-    abandoned_before = now - timedelta(hours=abandoned_hours())
+    # A check started ``abandoned_hours`` ago has this much of its retention left
+    # (purge_after is set from the start time, which follows ``now`` in tests).
+    abandoned_if_due_before = (
+        now + timedelta(days=retention_days()) - timedelta(hours=abandoned_hours())
+    )
     expired = Screening.objects.filter(
         Q(family_check__purge_after__lte=now)
         | Q(
-            family_check__created_at__lte=abandoned_before,
+            family_check__purge_after__lte=abandoned_if_due_before,
             parts__answers__isnull=True,
         ),
         family_check__isnull=False,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -118,7 +119,8 @@ def test_a_check_nobody_answered_is_purged_after_a_day(
         {"withdrawal_family-months_withdrawn": "9", "action": "save"},
     )
     assert Answer.objects.exists()
-    FamilyCheck.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    # Both checks were started 25 hours ago (their deletion date is set from then).
+    FamilyCheck.objects.update(purge_after=F("purge_after") - timedelta(hours=25))
     call_command("purge_expired", verbosity=0)
     kept = Screening.objects.get()
     assert kept.parts.get().answers.exists()
