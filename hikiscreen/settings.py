@@ -277,6 +277,9 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 # A mail server that does not answer must not hold a worker (or a task) for minutes.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# filemail:////abs/path (four slashes) writes each message to a file there.
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="HikiScreen <noreply@localhost>"
 )
@@ -358,3 +361,7 @@ FAMILY_CHECK_ABANDONED_HOURS = env.int("FAMILY_CHECK_ABANDONED_HOURS", default=2
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this is taken for lost (its worker died) and re-queued.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=600)
+# The address the app is reached at, for links in e-mails sent by background tasks.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult, get_date_max
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
@@ -35,6 +36,8 @@ from questionnaires.models import (
     Patient,
     Protocol,
     ProtocolEntry,
+    SafetyAcknowledgement,
+    SafetyAlert,
     Screening,
     ScreeningPart,
 )
@@ -204,6 +207,11 @@ class InvalidLink(Exception):
     """The token is unknown, expired or revoked; the page never says which."""
 
 
+class LinkReplaced(InvalidLink):
+    """A family self-check link replaced by resuming the check with its code on
+    another device: its holder is told so, and how to go on here (issue 17)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation for a raw token; InvalidLink unless it can still be used."""
     if not 20 <= len(token) <= 100:
@@ -214,7 +222,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
-    if not invitation.is_usable(timezone.now()):
+    now = timezone.now()
+    if not invitation.is_usable(now):
+        # Only a resume elsewhere revokes a self-check link (no clinician owns it).
+        if (
+            invitation.kind == Invitation.Kind.SELF_CHECK
+            and invitation.expires_at > now
+        ):
+            raise LinkReplaced
         raise InvalidLink
     return invitation
 
@@ -505,22 +520,6 @@ def patient_records(patient: Patient) -> PatientRecords:
     )
 
 
-def tasks_overdue(*, older_than: timedelta, now: datetime | None = None) -> bool:
-    """Whether a background task has waited ``older_than`` past its due time.
-
-    Used by /healthz: a queue that only grows means no worker is running.
-    """
-    cutoff = (now or timezone.now()) - older_than
-    return (
-        DBTaskResult.objects.ready()
-        .filter(
-            Q(run_after__lte=cutoff)
-            | Q(run_after=get_date_max(), enqueued_at__lte=cutoff)
-        )
-        .exists()
-    )
-
-
 def account_without_clinic(username: str) -> User | None:
     """The active, non-staff account of ``username`` with no membership, or None.
 
@@ -537,3 +536,139 @@ def account_without_clinic(username: str) -> User | None:
         .order_by("pk")
         .first()
     )
+
+
+# --- The safety loop (issue 17) ------------------------------------------------------
+
+
+def kiosk_clinician(user_pk: int) -> User | None:
+    """The active user who handed a device over, or None."""
+    return User.objects.filter(pk=user_pk, is_active=True).first()
+
+
+def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
+    """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
+    return (
+        Screening.objects.filter(
+            organisation__in=_visible_organisations(user),
+            urgent_at__isnull=False,
+            safety_acknowledgement__isnull=True,
+        )
+        .select_related("patient", "organisation")
+        .order_by("urgent_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """What the clinician pages show about an urgent screening's safety step."""
+
+    setting: str  # "away" (answered by link) or "clinic"
+    acknowledgement: SafetyAcknowledgement | None
+    escalated_at: datetime | None
+
+
+def urgent_setting(screening: Screening) -> str:
+    """Where the urgent answer was given: "away" (an invitation link) or "clinic"."""
+    parts = sorted(
+        (p for p in screening.parts.all() if p.crisis_at is not None),
+        key=lambda p: p.crisis_at,  # type: ignore[arg-type, return-value]
+    )
+    if not parts:
+        parts = [p for p in screening.parts.all() if p.role != "clinician"]
+    if parts and parts[0].mode == ScreeningPart.Mode.LINK:
+        return "away"
+    return "clinic"
+
+
+def safety_state_for(screening: Screening) -> SafetyState | None:
+    """The safety step of a screening the caller may see; None if not urgent."""
+    if screening.urgent_at is None:
+        return None
+    escalated = (
+        SafetyAlert.objects.filter(
+            screening=screening, step=SafetyAlert.Step.ESCALATION
+        )
+        .exclude(sent_at=None)
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return SafetyState(
+        setting=urgent_setting(screening),
+        acknowledgement=SafetyAcknowledgement.objects.filter(screening=screening)
+        .select_related("by")
+        .first(),
+        escalated_at=escalated,
+    )
+
+
+@dataclass(frozen=True)
+class SafetyMonth:
+    """One month of the closed loop: urgent screenings and how fast they were met."""
+
+    month: date
+    urgent: int
+    acknowledged: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    escalations: int
+    open: int
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (the value at rank ceil(fraction * n))."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def safety_figures_for(
+    organisation: Organisation, *, months: int = 12, now: datetime | None = None
+) -> list[SafetyMonth]:
+    """Per month of becoming urgent, newest first: the closed-loop figures."""
+    now = now or timezone.now()
+    first = timezone.localdate(now).replace(day=1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = datetime.combine(first, time(0), tzinfo=timezone.get_current_timezone())
+    rows = (
+        Screening.objects.filter(organisation=organisation, urgent_at__gte=since)
+        .annotate(
+            acknowledged_at=Max("safety_acknowledgement__at"),
+            escalations=Count(
+                "safety_alerts",
+                filter=Q(
+                    safety_alerts__step=SafetyAlert.Step.ESCALATION,
+                    safety_alerts__sent_at__isnull=False,
+                ),
+            ),
+        )
+        .values_list("urgent_at", "acknowledged_at", "escalations")
+    )
+    by_month: dict[date, list[tuple[datetime, datetime | None, int]]] = {}
+    for urgent_at, acknowledged_at, escalations in rows:
+        assert urgent_at is not None  # noqa: S101 (filtered on urgent_at)
+        month = timezone.localdate(urgent_at).replace(day=1)
+        by_month.setdefault(month, []).append((urgent_at, acknowledged_at, escalations))
+    figures = []
+    for month in sorted(by_month, reverse=True):
+        entries = by_month[month]
+        minutes = [
+            (acked - urgent).total_seconds() / 60
+            for urgent, acked, _esc in entries
+            if acked is not None
+        ]
+        figures.append(
+            SafetyMonth(
+                month=month,
+                urgent=len(entries),
+                acknowledged=len(minutes),
+                median_minutes=statistics.median(minutes) if minutes else None,
+                p90_minutes=_percentile(minutes, 0.9),
+                escalations=sum(1 for *_rest, esc in entries if esc),
+                open=len(entries) - len(minutes),
+            )
+        )
+    return figures

@@ -7,7 +7,9 @@ Dependency order (a module may import only from those above it):
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
-4. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+4. ``safety``  — AlertSettings, SafetyAlert, SafetyAcknowledgement (depends on
+   people and screenings)
+5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from questionnaires.models.bank import (
     translated,
 )
 from questionnaires.models.people import Membership, Organisation, Patient
+from questionnaires.models.safety import (
+    AlertSettings,
+    SafetyAcknowledgement,
+    SafetyAlert,
+)
 from questionnaires.models.screenings import (
     Answer,
     CrisisContact,
@@ -38,6 +45,7 @@ from questionnaires.models.screenings import (
 
 __all__ = [
     "LANGUAGE_CODES",
+    "AlertSettings",
     "Answer",
     "AuditEvent",
     "CrisisContact",
@@ -54,6 +62,8 @@ __all__ = [
     "Patient",
     "Protocol",
     "ProtocolEntry",
+    "SafetyAcknowledgement",
+    "SafetyAlert",
     "Screening",
     "ScreeningPart",
     "text_map",

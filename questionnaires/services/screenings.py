@@ -36,6 +36,7 @@ from questionnaires.models import (
 )
 from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition
 from questionnaires.scoring.rules import Value
+from questionnaires.services import safety
 from questionnaires.services.audit import audit_record
 from questionnaires.services.patients import patient_code_problems, patients_with_code
 
@@ -382,10 +383,13 @@ def _urgent(
 def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
     if screening.urgent_at is not None:
         return
-    Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
+    marked = Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
         urgent_at=now
     )
     screening.urgent_at = now
+    if not marked:
+        return  # another request marked it first, and alerted
+    safety.urgent_alert_open(screening=screening, now=now)
     audit_record(
         actor_label="respondent" if source != "clinician" else "",
         action="screening.urgent",
@@ -469,6 +473,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     if result and result.flag("suicide_risk") and screening.urgent_at is None:
         screening.urgent_at = now
         fields.append("urgent_at")
+        safety.urgent_alert_open(screening=screening, now=now)
     if all(p.is_submitted for p in parts):
         screening.completed_at = now
         fields.append("completed_at")

@@ -49,7 +49,12 @@ def _user(request: HttpRequest) -> User:
 def clinic_home(request: HttpRequest) -> HttpResponse:
     memberships = selectors.membership_list_for(request.user)
     return render(
-        request, "questionnaires/clinician/home.html", {"memberships": memberships}
+        request,
+        "questionnaires/clinician/home.html",
+        {
+            "memberships": memberships,
+            "urgent_queue": selectors.urgent_queue_for(request.user),
+        },
     )
 
 
@@ -227,7 +232,12 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_detail.html",
-        {"screening": screening, "patient": screening.patient, "rows": rows},
+        {
+            "screening": screening,
+            "patient": screening.patient,
+            "rows": rows,
+            "safety": selectors.safety_state_for(screening),
+        },
     )
 
 
@@ -350,6 +360,7 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": screening.patient,
             "report": report,
             "side_by_side": charts.side_by_side(screening),
+            "safety": selectors.safety_state_for(screening),
             "contacts": selectors.crisis_contacts_for(screening.organisation, "en")
             if screening.is_urgent
             else (),

@@ -23,7 +23,17 @@ def test_healthz_names_each_dependency_as_ok(client: Client) -> None:
         "database": "ok",
         "cache": "ok",
         "tasks": "ok",
+        "task_queue": {"waiting": 0, "running": 0, "oldest_waiting_seconds": None},
     }
+
+
+@pytest.mark.django_db
+def test_healthz_reports_tasks_waiting_for_a_worker(client: Client) -> None:
+    from questionnaires.tasks import send_safety_alert
+
+    send_safety_alert.enqueue(alert_id=0)
+    queue = client.get("/healthz").json()["task_queue"]
+    assert queue["waiting"] == 1 and queue["oldest_waiting_seconds"] >= 0
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client: Client) -> None:
@@ -51,12 +61,14 @@ def test_healthz_says_the_cache_is_degraded_and_still_answers_200(
 def test_healthz_says_the_task_queue_is_degraded_when_tasks_wait_too_long(
     client: Client,
 ) -> None:
+    an_hour_ago = timezone.now() - timedelta(hours=1)
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path=f"{tasks_module}.nothing",
         backend_name="default",
-        run_after=timezone.now() - timedelta(hours=1),
+        run_after=an_hour_ago,
     )
+    DBTaskResult.objects.update(enqueued_at=an_hour_ago)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["tasks"] == "degraded"
