@@ -20,6 +20,7 @@ account_urls: list[URLPattern | URLResolver] = [
         ),
         name="password_reset",
     ),
+    path("language/", accounts.account_language, name="account-language"),
     path("two-factor/", accounts.enrol_two_factor, name="two-factor-enrol"),
     path("two-factor/code/", accounts.verify_two_factor, name="two-factor-verify"),
     path("two-factor/qr.svg", accounts.two_factor_qr, name="two-factor-qr"),

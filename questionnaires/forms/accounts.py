@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires import selectors
-from questionnaires.models import Membership
+from questionnaires.models import Membership, StaffProfile
 from questionnaires.security.ratelimits import account_limited
 from questionnaires.services import accounts as account_services
 
@@ -72,6 +72,17 @@ class EmailCodeForm(TokenForm):
         min_length=6,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+class StaffLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of my pages and PDFs"),
+        choices=StaffProfile.Language.choices,
+        required=False,
+        help_text=_(
+            "Family summaries can still be downloaded in any language from the result."
         ),
     )
 
