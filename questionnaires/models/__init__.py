@@ -12,7 +12,7 @@ Dependency order (a module may import only from those above it):
 
 from __future__ import annotations
 
-from questionnaires.models.audit import AuditEvent
+from questionnaires.models.audit import AUDIT_ACTIONS, AuditEvent
 from questionnaires.models.bank import (
     BANK_LANGUAGES,
     FrozenError,
@@ -36,6 +36,7 @@ from questionnaires.models.screenings import (
 )
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "BANK_LANGUAGES",
     "Answer",
     "AuditEvent",
