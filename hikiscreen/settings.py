@@ -312,6 +312,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # deletes it with its answers (the family start page states this number).
 FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
 
+# Clinic exports: up to EXPORT_STREAM_MAX_ROWS screenings stream in the request; a
+# larger one is written by a background task into EXPORT_ROOT (never served as static
+# or media files) and offered for EXPORT_FILE_DAYS days once complete.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=10_000)
+EXPORT_ROOT = env.path("EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
+EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
+
 # Background tasks (Django's Tasks API, the django-tasks backport) on the database: the
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).

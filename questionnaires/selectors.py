@@ -28,6 +28,7 @@ from questionnaires.models import (
     Answer,
     AuditEvent,
     CrisisContact,
+    ExportFile,
     FamilyCheck,
     InstrumentVersion,
     Invitation,
@@ -526,6 +527,41 @@ def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:
         .filter(resume_code_hash=code_hash, purge_after__gt=timezone.now())
         .first()
     )
+
+
+# --- Background exports -------------------------------------------------------------
+
+
+def export_file_list_for(
+    user: AnyUser, *, organisation: Organisation
+) -> list[ExportFile]:
+    """The user's own recent exports of this clinic, newest first (at most ten)."""
+    if not isinstance(user, User):
+        return []
+    return list(
+        ExportFile.objects.filter(
+            requested_by=user,
+            organisation=organisation,
+            expires_at__gt=timezone.now(),
+        ).order_by("-created_at", "-id")[:10]
+    )
+
+
+def export_file_get_for(user: AnyUser, *, pk: int) -> ExportFile:
+    """A complete, unexpired export the user asked for, still a member; else 404.
+
+    The same 404 for one that is still being written, failed, expired, or belongs
+    to someone else: a file is offered only when it is whole.
+    """
+    if not isinstance(user, User):
+        raise Http404
+    visible = ExportFile.objects.filter(
+        requested_by=user,
+        organisation__in=_visible_organisations(user),
+        status=ExportFile.Status.COMPLETE,
+        expires_at__gt=timezone.now(),
+    )
+    return get_object_or_404(visible.select_related("organisation").distinct(), pk=pk)
 
 
 # --- One patient's records: export and erasure -------------------------------------

@@ -6,3 +6,15 @@ change never sends anything, and run by ``manage.py db_worker`` beside the app s
 """
 
 from __future__ import annotations
+
+from django_tasks import task
+
+from questionnaires.services import export_files
+
+
+@task()
+def write_organisation_export(*, export_id: int, download_url: str) -> None:
+    """Write a large clinic export to its file and tell the clinician."""
+    export_files.organisation_export_write(
+        export_id=export_id, download_url=download_url
+    )

@@ -8,6 +8,7 @@ Dependency order (a module may import only from those above it):
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
 4. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+5. ``exports`` — ExportFile, a background export's file (depends on people)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from questionnaires.models.bank import (
     text_map,
     translated,
 )
+from questionnaires.models.exports import ExportFile
 from questionnaires.models.people import Membership, Organisation, Patient
 from questionnaires.models.screenings import (
     Answer,
@@ -41,6 +43,7 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "CrisisContact",
+    "ExportFile",
     "FamilyCheck",
     "FrozenError",
     "Instrument",

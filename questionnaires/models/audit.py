@@ -36,6 +36,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "membership.change_role",
     "membership.remove",
     "organisation.export_csv",
+    "organisation.export_download",
+    "organisation.export_file_ready",
     "patient.create",
     "patient.erase",
     "patient.export",
