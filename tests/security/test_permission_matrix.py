@@ -42,6 +42,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.timezone import now
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from questionnaires.exports.streams import ExportFilters
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -53,7 +54,6 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.exports.streams import ExportFilters
 from questionnaires.services import export_files, invitations
 from questionnaires.services import screenings as screening_services
 from tests.exports.conftest import answer_every_item
