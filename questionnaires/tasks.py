@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from questionnaires.services import export_files
+from questionnaires.services import export_files, report_cache
 
 
 @task()
@@ -18,3 +18,9 @@ def write_organisation_export(*, export_id: int, download_url: str) -> None:
     export_files.organisation_export_write(
         export_id=export_id, download_url=download_url
     )
+
+
+@task()
+def prerender_reports(*, screening_id: int, part_id: int) -> None:
+    """Render the reports a submission makes available into the report cache."""
+    report_cache.reports_prerender(screening_id=screening_id, part_id=part_id)

@@ -1,14 +1,12 @@
 """PDF downloads: the clinician and family reports of a screening.
 
 The PDFs themselves come from ``questionnaires.reports`` (rendered once per content
-and cached); this module gathers what a report is built from and records every
-download in the audit trail.
+and cached, and rendered ahead at submission by ``services.report_cache``); what a
+report is built from is ``questionnaires.reports.data``. Every download is recorded in
+the audit trail.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -17,18 +15,15 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from questionnaires import selectors
-from questionnaires.models import Screening, ScreeningPart
-from questionnaires.reports.context import (
-    AUDIENCES,
-    ReportData,
-    Respondent,
-    instruments_meta,
-)
+from questionnaires.models import Screening
+from questionnaires.reports.context import AUDIENCES, ReportData
+from questionnaires.reports.data import report_data, screening_report_data
 from questionnaires.reports.pdf import cache_owner, render_report_cached
-from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.services import screenings as services
 
 LANGUAGES = ("en", "ja", "it")
+
+__all__ = ["download_report", "pdf_response", "report_data", "screening_report_data"]
 
 
 def pdf_response(
@@ -51,58 +46,6 @@ def pdf_response(
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def report_data(
-    screening: Screening,
-    *,
-    parts: Iterable[ScreeningPart],
-    snapshot: Mapping[str, Any],
-    lang: str,
-) -> ReportData:
-    """What a report is rendered from: a snapshot and the submitted ``parts``."""
-    definitions: dict[str, InstrumentDefinition] = {}
-    respondents: list[Respondent] = []
-    for part in parts:
-        if part.submitted_at is None:
-            continue
-        state = selectors.part_state(part)
-        definitions.update(state.definitions_by_code)
-        respondents.append(
-            {
-                "role": part.role,
-                "instruments": list(state.definitions_by_code),
-                "answered_on": part.submitted_at.date().isoformat(),
-            }
-        )
-    organisation = screening.organisation
-    return ReportData(
-        snapshot=snapshot,
-        instruments=instruments_meta(
-            definitions, snapshot.get("instruments", {}).keys(), age=screening.age
-        ),
-        meta={
-            "organisation": organisation.name if organisation else "HikiScreen",
-            "patient_code": screening.patient.code if screening.patient else "—",
-            "report_date": (screening.scored_at or screening.created_at)
-            .date()
-            .isoformat(),
-            "respondents": respondents,
-            "crisis_contacts": {
-                lang: list(selectors.crisis_contacts_for(organisation, lang))
-            },
-        },
-    )
-
-
-def screening_report_data(screening: Screening, *, lang: str) -> ReportData:
-    """The whole screening's report data: every submitted part."""
-    return report_data(
-        screening,
-        parts=screening.parts.all(),
-        snapshot=screening.result or {},
-        lang=lang,
-    )
 
 
 @require_GET
