@@ -100,6 +100,7 @@ bench: collectstatic migrate
 
 bench-load: setup
 	$(BIN)/python -m bench.load --json out/bench-load.json
+	$(BIN)/python -m bench.mixed --json out/bench-mixed.json
 
 # Page times, plans and export rate at 1k, 10k and 100k screenings, each in a scratch
 # PostgreSQL database filled with COPY and dropped afterwards (bench/scale.py;
