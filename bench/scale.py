@@ -51,6 +51,9 @@ SELF_PROTOCOL = "self_report_brief"
 FAMILY_PROTOCOL = "family"
 FAMILY_SHARE = 0.30
 ANSWER_POOL = 64
+#: The share of answers to a safety item that are the lowest (no risk) option, so
+#: that a few percent of screenings are urgent, as in a clinic.
+SAFE_SHARE = 0.99
 AGE_RANGE = (13, 29)
 
 
@@ -88,6 +91,8 @@ def _random_value(item: Any, rng: random.Random, age: int) -> Any:
 
     if item.kind in CHOICE_KINDS:
         values = sorted(option.value for option in item.options)
+        if item.safety and rng.random() < SAFE_SHARE:
+            return values[0]  # most young people screened report no current risk
         weights = [2.0**-n for n in range(len(values))]  # low options more likely
         return rng.choices(values, weights=weights)[0]
     if item.kind == "time_of_day":
@@ -236,11 +241,12 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
             raw.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
             return int(raw.fetchone()[0])
 
+        raw.execute("CREATE TEMP TABLE part_pool (part bigint, pool text, role text)")
+        part_pool = Copier(raw, "part_pool", ["part", "pool", "role"])
         ids = {
             "patient": top(Patient),
             "screening": top(Screening),
             "part": top(ScreeningPart),
-            "answer": top(Answer),
             "event": top(AuditEvent),
         }
         for clinic, share in zip(clinics, CLINIC_SHARES, strict=True):
@@ -268,9 +274,10 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                     made += 1
                     when = first + timedelta(days=90 * k, seconds=rng.random() * 3600)
                     with_family = rng.random() < FAMILY_SHARE
-                    age, answers, result, localised = rng.choice(
-                        pools["both" if with_family else "self"]
-                    )
+                    kind = "both" if with_family else "self"
+                    index = rng.randrange(ANSWER_POOL)
+                    age, answers, result, localised = pools[kind][index]
+                    pool_key = f"{kind}-{index}"
                     urgent = any(f["severity"] == "urgent" for f in result["flags"])
                     ids["screening"] += 1
                     sid = ids["screening"]
@@ -314,23 +321,7 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                                 created_at=when,
                             )
                         )
-                        for code, items in answers.items():
-                            if (code in family_roles) != (role == "informant"):
-                                continue
-                            for item_code, value in items.items():
-                                ids["answer"] += 1
-                                copiers[Answer].add(
-                                    *_row(
-                                        copiers[Answer].columns,
-                                        id=ids["answer"],
-                                        part_id=ids["part"],
-                                        instrument_version_id=version_of[code],
-                                        item_code=item_code,
-                                        option_code="",
-                                        value=json.dumps(value),
-                                        updated_at=when,
-                                    )
-                                )
+                        part_pool.add(ids["part"], pool_key, role)
                     for action, actor in (
                         ("screening.create", clinician.pk),
                         ("screening_part.submit", None),
@@ -353,6 +344,37 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                         )
         for copier in copiers.values():
             copier.flush()
+        part_pool.flush()
+        # The answers: each part's pool entry's rows, copied inside PostgreSQL.
+        raw.execute(
+            "CREATE TEMP TABLE pool_answer (pool text, role text, version bigint, "
+            "item text, value jsonb)"
+        )
+        pool_rows = Copier(
+            raw, "pool_answer", ["pool", "role", "version", "item", "value"]
+        )
+        for kind, entries in pools.items():
+            for index, (_, answers, _, _) in enumerate(entries):
+                for code, items in answers.items():
+                    role = "informant" if code in family_roles else "self"
+                    for item_code, value in items.items():
+                        pool_rows.add(
+                            f"{kind}-{index}",
+                            role,
+                            version_of[code],
+                            item_code,
+                            json.dumps(value),
+                        )
+        pool_rows.flush()
+        answer_table = Answer._meta.db_table
+        raw.execute(
+            f"INSERT INTO {answer_table} "  # noqa: S608 - a model's table
+            "(part_id, instrument_version_id, item_code, option_code, value, "
+            "updated_at) SELECT pp.part, pa.version, pa.item, '', pa.value, now() "
+            "FROM part_pool pp JOIN pool_answer pa "
+            "ON pa.pool = pp.pool AND pa.role = pp.role"
+        )
+        copiers[Answer].total = raw.rowcount
         for model in copiers:
             name = model._meta.db_table  # a model's own table name, not input
             sql = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"  # noqa: E501, S608

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -261,7 +261,13 @@ def _patient_rows(patients: QuerySet[Patient]) -> QuerySet[Patient]:
                 category=KT("result__outcome__category")
             )[:1]
         ),
-        is_urgent=Exists(theirs.filter(urgent_at__isnull=False)),
+        # A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into
+        # one hashed scan of every urgent screening, which grows with the table.
+        is_urgent=Subquery(
+            theirs.filter(urgent_at__isnull=False)
+            .order_by("-created_at", "-id")
+            .values("urgent_at")[:1]
+        ),
     )
 
 
