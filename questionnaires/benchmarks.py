@@ -25,8 +25,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires import flow
-from questionnaires.bank import convert, latest_by_code, load_bundled
+from questionnaires.bank import convert, flow, latest_by_code, load_bundled
 from questionnaires.bank.convert import version_definition
 from questionnaires.ceiling import field_name
 from questionnaires.models import InstrumentVersion, Organisation, Protocol
@@ -321,9 +320,12 @@ def export_figures(
     figures: dict[str, Any] = {}
     try:
         with transaction.atomic():
-            if not Protocol.objects.filter(code=protocol_code).exists():
+            published = Protocol.objects.filter(
+                code=protocol_code, status=Protocol.Status.PUBLISHED
+            )
+            if not published.exists():
                 call_command("load_instruments", verbosity=0)
-            protocol = Protocol.objects.get(code=protocol_code)
+            protocol = published.get()
             organisation = Organisation.objects.create(
                 name="Benchmark export", slug="benchmark-export-rolled-back"
             )

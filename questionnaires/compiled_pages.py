@@ -22,7 +22,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questionnaires.forms import QuestionnaireForm
+from questionnaires.forms.questionnaire import QuestionnaireForm
 
 MARK = "hs-compiled-"
 HIDDEN = "d-none"  # the wrapper class of a question branching hides

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
+from questionnaires.bank.protocols import ProtocolSize, protocol_size
 from questionnaires.models import (
     AUDIT_ACTIONS,
     Answer,
@@ -37,6 +40,8 @@ from questionnaires.models import (
     Patient,
     Protocol,
     ProtocolEntry,
+    SafetyAcknowledgement,
+    SafetyAlert,
     Screening,
     ScreeningPart,
 )
@@ -191,8 +196,9 @@ def patient_page_for(
 ) -> PatientPage:
     """A page of the organisation's patients, in a fixed number of queries.
 
-    The patients with an urgent screening come first (on the first page, the most
-    recently urgent first, at most ``URGENT_PATIENTS_SHOWN``), then the others by
+    The patients with an urgent screening not yet acknowledged come first (on the
+    first page, the most recently urgent first, at most ``URGENT_PATIENTS_SHOWN``),
+    then the others by
     code from ``after`` (keyset pagination over the (organisation, code) index: no
     count, no OFFSET). Each row carries its screening count, last screening date,
     last outcome and urgency, read for the rows shown only.
@@ -228,7 +234,11 @@ def _urgent_patient_ids(organisation: Organisation) -> list[int]:
     Read from the partial index on urgent screenings, a bounded number of rows.
     """
     recent = (
-        Screening.objects.filter(organisation=organisation, urgent_at__isnull=False)
+        Screening.objects.filter(
+            organisation=organisation,
+            urgent_at__isnull=False,
+            safety_acknowledgement__isnull=True,
+        )
         .order_by("-urgent_at")
         .values_list("patient_id", flat=True)[: URGENT_PATIENTS_SHOWN * 4]
     )
@@ -264,7 +274,7 @@ def _patient_rows(patients: QuerySet[Patient]) -> QuerySet[Patient]:
         # A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into
         # one hashed scan of every urgent screening, which grows with the table.
         is_urgent=Subquery(
-            theirs.filter(urgent_at__isnull=False)
+            theirs.filter(urgent_at__isnull=False, safety_acknowledgement__isnull=True)
             .order_by("-created_at", "-id")
             .values("urgent_at")[:1]
         ),
@@ -333,6 +343,11 @@ class InvalidLink(Exception):
     """The token is unknown, expired or revoked; the page never says which."""
 
 
+class LinkReplaced(InvalidLink):
+    """A family self-check link replaced by resuming the check with its code on
+    another device: its holder is told so, and how to go on here (issue 17)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation for a raw token; InvalidLink unless it can still be used."""
     if not 20 <= len(token) <= 100:
@@ -343,7 +358,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
-    if not invitation.is_usable(timezone.now()):
+    now = timezone.now()
+    if not invitation.is_usable(now):
+        # Only a resume elsewhere revokes a self-check link (no clinician owns it).
+        if (
+            invitation.kind == Invitation.Kind.SELF_CHECK
+            and invitation.expires_at > now
+        ):
+            raise LinkReplaced
         raise InvalidLink
     return invitation
 
@@ -503,6 +525,18 @@ def protocol_list(audience: str) -> QuerySet[Protocol]:
     ).order_by("-is_default", "order", "code")
 
 
+def protocol_size_for(protocol: Protocol) -> ProtocolSize:
+    """How many questions ``protocol`` asks and how long it takes (one figure for
+    every page that says so)."""
+    versions = [
+        entry.instrument_version
+        for entry in ProtocolEntry.objects.filter(protocol=protocol)
+        .select_related("instrument_version__instrument")
+        .order_by("order", "id")
+    ]
+    return protocol_size(version_definition(v) for v in versions)
+
+
 def protocol_default(audience: str) -> Protocol:
     """The published default protocol for an audience; 404 if there is none."""
     protocol = protocol_list(audience).first()
@@ -655,3 +689,139 @@ def patient_records(patient: Patient) -> PatientRecords:
         invitations=invitations,
         audit_events=events,
     )
+
+
+# --- The safety loop (issue 17) ------------------------------------------------------
+
+
+def kiosk_clinician(user_pk: int) -> User | None:
+    """The active user who handed a device over, or None."""
+    return User.objects.filter(pk=user_pk, is_active=True).first()
+
+
+def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
+    """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
+    return (
+        Screening.objects.filter(
+            organisation__in=_visible_organisations(user),
+            urgent_at__isnull=False,
+            safety_acknowledgement__isnull=True,
+        )
+        .select_related("patient", "organisation")
+        .order_by("urgent_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """What the clinician pages show about an urgent screening's safety step."""
+
+    setting: str  # "away" (answered by link) or "clinic"
+    acknowledgement: SafetyAcknowledgement | None
+    escalated_at: datetime | None
+
+
+def urgent_setting(screening: Screening) -> str:
+    """Where the urgent answer was given: "away" (an invitation link) or "clinic"."""
+    parts = sorted(
+        (p for p in screening.parts.all() if p.crisis_at is not None),
+        key=lambda p: p.crisis_at,  # type: ignore[arg-type, return-value]
+    )
+    if not parts:
+        parts = [p for p in screening.parts.all() if p.role != "clinician"]
+    if parts and parts[0].mode == ScreeningPart.Mode.LINK:
+        return "away"
+    return "clinic"
+
+
+def safety_state_for(screening: Screening) -> SafetyState | None:
+    """The safety step of a screening the caller may see; None if not urgent."""
+    if screening.urgent_at is None:
+        return None
+    escalated = (
+        SafetyAlert.objects.filter(
+            screening=screening, step=SafetyAlert.Step.ESCALATION
+        )
+        .exclude(sent_at=None)
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return SafetyState(
+        setting=urgent_setting(screening),
+        acknowledgement=SafetyAcknowledgement.objects.filter(screening=screening)
+        .select_related("by")
+        .first(),
+        escalated_at=escalated,
+    )
+
+
+@dataclass(frozen=True)
+class SafetyMonth:
+    """One month of the closed loop: urgent screenings and how fast they were met."""
+
+    month: date
+    urgent: int
+    acknowledged: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    escalations: int
+    open: int
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (the value at rank ceil(fraction * n))."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def safety_figures_for(
+    organisation: Organisation, *, months: int = 12, now: datetime | None = None
+) -> list[SafetyMonth]:
+    """Per month of becoming urgent, newest first: the closed-loop figures."""
+    now = now or timezone.now()
+    first = timezone.localdate(now).replace(day=1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = datetime.combine(first, time(0), tzinfo=timezone.get_current_timezone())
+    rows = (
+        Screening.objects.filter(organisation=organisation, urgent_at__gte=since)
+        .annotate(
+            acknowledged_at=Max("safety_acknowledgement__at"),
+            escalations=Count(
+                "safety_alerts",
+                filter=Q(
+                    safety_alerts__step=SafetyAlert.Step.ESCALATION,
+                    safety_alerts__sent_at__isnull=False,
+                ),
+            ),
+        )
+        .values_list("urgent_at", "acknowledged_at", "escalations")
+    )
+    by_month: dict[date, list[tuple[datetime, datetime | None, int]]] = {}
+    for urgent_at, acknowledged_at, escalations in rows:
+        assert urgent_at is not None  # noqa: S101 (filtered on urgent_at)
+        month = timezone.localdate(urgent_at).replace(day=1)
+        by_month.setdefault(month, []).append((urgent_at, acknowledged_at, escalations))
+    figures = []
+    for month in sorted(by_month, reverse=True):
+        entries = by_month[month]
+        minutes = [
+            (acked - urgent).total_seconds() / 60
+            for urgent, acked, _esc in entries
+            if acked is not None
+        ]
+        figures.append(
+            SafetyMonth(
+                month=month,
+                urgent=len(entries),
+                acknowledged=len(minutes),
+                median_minutes=statistics.median(minutes) if minutes else None,
+                p90_minutes=_percentile(minutes, 0.9),
+                escalations=sum(1 for *_rest, esc in entries if esc),
+                open=len(entries) - len(minutes),
+            )
+        )
+    return figures

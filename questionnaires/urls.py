@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from questionnaires.ratelimits import token_ratelimit
+from questionnaires.security.ratelimits import token_ratelimit
 from questionnaires.views import (
     clinician,
     exports,
+    fhir,
     organisation,
     public,
     reports,
     respondent,
+    safety,
 )
 
 app_name = "questionnaires"
@@ -58,6 +60,11 @@ patient_urls = [
 screening_urls = [
     path("screenings/<int:pk>/", clinician.screening_detail, name="screening-detail"),
     path(
+        "screenings/<int:pk>/acknowledge/",
+        safety.acknowledge_urgent,
+        name="screening-acknowledge",
+    ),
+    path(
         "screenings/<int:pk>/result/",
         clinician.screening_result,
         name="screening-result",
@@ -81,6 +88,11 @@ screening_urls = [
         "screenings/<int:pk>/parts/<str:role>/hand-over/",
         clinician.hand_over_device,
         name="screening-hand-over",
+    ),
+    path(
+        "screenings/<int:pk>/parts/<str:role>/import-fhir/",
+        fhir.import_responses,
+        name="screening-import-fhir",
     ),
     path(
         "invitations/<int:pk>/revoke/",
@@ -160,6 +172,21 @@ organisation_urls = [
         "clinic/<slug:slug>/audit/",
         organisation.list_audit_events,
         name="organisation-audit",
+    ),
+    path(
+        "clinic/<slug:slug>/alerts/",
+        safety.edit_alert_settings,
+        name="organisation-alerts",
+    ),
+    path(
+        "clinic/<slug:slug>/safety/",
+        safety.show_safety_figures,
+        name="organisation-safety",
+    ),
+    path(
+        "clinic/<slug:slug>/safety.csv",
+        safety.export_safety_figures_csv,
+        name="organisation-safety-csv",
     ),
 ]
 

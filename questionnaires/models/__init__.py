@@ -7,16 +7,19 @@ Dependency order (a module may import only from those above it):
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
-4. ``audit``   — AuditEvent (depends on people; nothing depends on it)
-5. ``exports`` — ExportFile, a background export's file (depends on people)
+4. ``safety``  — AlertSettings, SafetyAlert, SafetyAcknowledgement (depends on
+   people and screenings)
+5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+6. ``exports`` — ExportFile, a background export's file (depends on people)
 """
 
 from __future__ import annotations
 
 from questionnaires.models.audit import AUDIT_ACTIONS, AuditEvent
 from questionnaires.models.bank import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     FrozenError,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -28,6 +31,11 @@ from questionnaires.models.bank import (
 )
 from questionnaires.models.exports import ExportFile
 from questionnaires.models.people import Membership, Organisation, Patient
+from questionnaires.models.safety import (
+    AlertSettings,
+    SafetyAcknowledgement,
+    SafetyAlert,
+)
 from questionnaires.models.screenings import (
     Answer,
     CrisisContact,
@@ -39,13 +47,15 @@ from questionnaires.models.screenings import (
 
 __all__ = [
     "AUDIT_ACTIONS",
-    "BANK_LANGUAGES",
+    "LANGUAGE_CODES",
+    "AlertSettings",
     "Answer",
     "AuditEvent",
     "CrisisContact",
     "ExportFile",
     "FamilyCheck",
     "FrozenError",
+    "GoldenCase",
     "Instrument",
     "Invitation",
     "InstrumentVersion",
@@ -56,6 +66,8 @@ __all__ = [
     "Patient",
     "Protocol",
     "ProtocolEntry",
+    "SafetyAcknowledgement",
+    "SafetyAlert",
     "Screening",
     "ScreeningPart",
     "text_map",

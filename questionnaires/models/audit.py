@@ -22,7 +22,10 @@ from questionnaires.models.people import Organisation
 #: distinct values; tests/services/test_audit_actions.py keeps it complete.
 AUDIT_ACTIONS: tuple[str, ...] = (
     "account.create",
+    "alert_settings.change",
+    "bank.golden_case_save",
     "bank.import",
+    "bank.protocol_copy",
     "bank.protocol_publish",
     "bank.version_copy",
     "family_check.create",
@@ -32,6 +35,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "invitation.kiosk_end",
     "invitation.open",
     "invitation.revoke",
+    "kiosk.hand_back_refused",
     "membership.add",
     "membership.change_role",
     "membership.remove",
@@ -46,7 +50,12 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "screening.export_csv",
     "screening.export_fhir",
     "screening.urgent",
+    "screening.urgent_acknowledge",
+    # services.safety records "screening.urgent_<step>" for SafetyAlert.Step values.
+    "screening.urgent_alert",
+    "screening.urgent_escalation",
     "screening.view_result",
+    "screening_part.import_fhir",
     "screening_part.submit",
     "two_factor.enrol",
     "two_factor.remove",

@@ -22,8 +22,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires import flow, prepared, scoring, selectors
+from questionnaires import prepared, scoring, selectors
+from questionnaires.bank import flow
 from questionnaires.models import (
+    LANGUAGE_CODES,
     Answer,
     Invitation,
     Organisation,
@@ -32,14 +34,14 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.scoring.definitions import InstrumentDefinition
+from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition
 from questionnaires.scoring.rules import Value
+from questionnaires.services import safety
 from questionnaires.services.audit import audit_record
+from questionnaires.services.patients import patient_code_problems, patients_with_code
 
 logger = logging.getLogger(__name__)
 
-#: Languages the result texts are snapshotted in besides English.
-OTHER_RESULT_LANGUAGES = ("ja", "it")
 AGE_MIN, AGE_MAX = 10, 100
 
 
@@ -59,12 +61,37 @@ def patient_create(
     birth_year: int,
     sex: str = "",
     by: User,
+    own_scheme: bool = False,
 ) -> Patient:
-    """Create a pseudonymous patient in ``organisation``."""
+    """Create a pseudonymous patient in ``organisation``.
+
+    A code that looks like a name, date, e-mail or phone number is refused unless
+    ``own_scheme`` says it is the clinic's own scheme; codes are unique ignoring
+    case and spaces.
+    """
+    problems = [] if own_scheme else patient_code_problems(code)
+    if problems:
+        raise ValidationError(
+            {
+                "code": [
+                    *problems,
+                    _(
+                        "Use a code from your own records, never a name or a date. "
+                        "If this is your clinic's own code scheme, tick “This is "
+                        "our code scheme” and save again."
+                    ),
+                ]
+            }
+        )
     with transaction.atomic():
-        if Patient.objects.filter(organisation=organisation, code=code).exists():
+        if patients_with_code(organisation.pk, code).exists():
             raise ValidationError(
-                {"code": _("This code is already used in this clinic.")}
+                {
+                    "code": _(
+                        "This code is already used in this clinic (capitals and "
+                        "spaces do not make a code different)."
+                    )
+                }
             )
         patient = Patient.objects.create(
             organisation=organisation,
@@ -190,12 +217,19 @@ def answers_save(
                 cleared.append((version.pk, item_code))
                 state.answers.get(code, {}).pop(item_code, None)
                 continue
+            option = flow.option_code(item, value)
+            if item.kind in CHOICE_KINDS and not option:
+                # Never stored: a choice value matching no option has no FHIR
+                # form (exports.fhir.response) and no meaning for scoring.
+                raise ValidationError(
+                    {item_code: _("This answer is not one of the item's options.")}
+                )
             rows.append(
                 Answer(
                     part=locked,
                     instrument_version=version,
                     item_code=item_code,
-                    option_code=flow.option_code(item, value),
+                    option_code=option,
                     value=value,
                     updated_at=now,
                 )
@@ -349,10 +383,13 @@ def _urgent(
 def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
     if screening.urgent_at is not None:
         return
-    Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
+    marked = Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
         urgent_at=now
     )
     screening.urgent_at = now
+    if not marked:
+        return  # another request marked it first, and alerted
+    safety.urgent_alert_open(screening=screening, now=now)
     audit_record(
         actor_label="respondent" if source != "clinician" else "",
         action="screening.urgent",
@@ -440,7 +477,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     fields = ["result", "result_localised", "scored_at"]
     screening.result = result.as_json("en") if result else None
     screening.result_localised = (
-        {lang: result.as_json(lang) for lang in OTHER_RESULT_LANGUAGES}
+        {lang: result.as_json(lang) for lang in LANGUAGE_CODES if lang != "en"}
         if result
         else {}
     )
@@ -448,6 +485,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     if result and result.flag("suicide_risk") and screening.urgent_at is None:
         screening.urgent_at = now
         fields.append("urgent_at")
+        safety.urgent_alert_open(screening=screening, now=now)
     if all(p.is_submitted for p in parts):
         screening.completed_at = now
         fields.append("completed_at")

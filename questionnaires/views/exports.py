@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from questionnaires import selectors
-from questionnaires.export_forms import OrganisationExportForm
 from questionnaires.exports import csv as csv_rows
 from questionnaires.exports import streams
+from questionnaires.forms.exports import OrganisationExportForm
 from questionnaires.models import Organisation, Screening
 from questionnaires.services import export_files
 from questionnaires.services.exports import export_record
@@ -156,6 +156,8 @@ def _export_page(
             "export_files": selectors.export_file_list_for(
                 request.user, organisation=organisation
             ),
+            # The closed-loop figures are for org admins (issue 17).
+            "safety_csv": selectors.user_administers(request.user, organisation),
         },
         status=status,
     )

@@ -15,33 +15,45 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
-from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import compiled_pages, flow, rate_limit, selectors
+from questionnaires import compiled_pages, selectors
+from questionnaires.bank import flow
+from questionnaires.bank.flow import safety_triggers
 from questionnaires.bank.loader import dump_condition
-from questionnaires.flow_forms import FamilyStartForm, KioskReturnForm, ResumeCodeForm
-from questionnaires.forms import QuestionnaireForm, questionnaire_form_class
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.bank.protocols import protocol_size
+from questionnaires.forms.questionnaire import (
+    QuestionnaireForm,
+    questionnaire_form_class,
+)
+from questionnaires.forms.screening import (
+    FamilyStartForm,
+    KioskReturnForm,
+    ResumeCodeForm,
+)
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports.context import ReportData, build_context
+from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import reports
 
-LANGUAGES = ("en", "ja", "it")
-SECONDS_PER_ITEM = 12
 ACTIONS = ("next", "back", "save", "autosave")
+# The hand-back checks the password itself (never through axes' backend).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def respondent_language() -> str:
     """The active language if the respondent pages have it, else English."""
     lang = (translation.get_language() or "en").split("-")[0]
-    return lang if lang in LANGUAGES else "en"
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @dataclass
@@ -109,8 +121,7 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
 
 
 def _minutes(ctx: Context) -> int:
-    items = sum(len(d.items) for d in ctx.state.definitions)
-    return max(1, round(items * SECONDS_PER_ITEM / 60))
+    return protocol_size(ctx.state.definitions).minutes
 
 
 def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
@@ -124,6 +135,10 @@ def _with_context(view: Any) -> Any:
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> Any:
         try:
             ctx = _load(request, token)
+        except selectors.LinkReplaced:
+            return render(
+                request, "questionnaires/respond/link_replaced.html", status=409
+            )
         except selectors.InvalidLink:
             return _invalid_link(request)
         return view(request, ctx, *args, **kwargs)
@@ -445,9 +460,33 @@ def _render_page(
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
             answered=",".join(answered),
+            **_crisis_on_page(ctx, page, form),
         ),
         status=status,
     )
+
+
+def _crisis_on_page(
+    ctx: Context, page: flow.Page, form: QuestionnaireForm
+) -> dict[str, Any]:
+    """What static/js/crisis.js needs to show the crisis help the moment a safety
+    item on this page is answered positively: each such field's name and the
+    values that raise an urgent flag, and the contacts (issue 17)."""
+    if ctx.part.crisis_at is not None:
+        return {}  # the crisis help is already on the page
+    triggers = safety_triggers(page.instrument, [item.code for item in page.items])
+    if not triggers:
+        return {}
+    organisation = ctx.part.screening.organisation
+    return {
+        "crisis_triggers": {
+            form.add_prefix(code): [str(v) for v in values]
+            for code, values in triggers.items()
+        },
+        "crisis_template_contacts": selectors.crisis_contacts_for(
+            organisation, ctx.lang
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -590,35 +629,45 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def kiosk_return(request: HttpRequest) -> HttpResponse:
-    """Give the device back to the clinician: only their password opens it again."""
+    """Give the device back to the clinician: only their password opens it again.
+
+    Wrong guesses here never count toward the sign-in lock-out; after a few the
+    hand-over ends and only a full sign-in opens the clinic pages. The page names
+    nobody: the username would help whoever holds the device guess.
+    """
     kiosk = request.session.get("kiosk")
-    user = (
-        get_user_model().objects.filter(pk=kiosk["user"], is_active=True).first()
-        if kiosk
-        else None
-    )
-    if kiosk is None or user is None:
+    if kiosk is None:
         return redirect("login")
     form = KioskReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        authenticated = authenticate(
-            request,
-            username=user.get_username(),
-            password=form.cleaned_data["password"],
+        clinician = invitation_services.kiosk_clinician_check(
+            user_pk=kiosk["user"], password=form.cleaned_data["password"]
         )
-        if authenticated is not None:
+        if clinician is not None:
             screening_pk = kiosk["screening"]
             invitation_services.kiosk_invitations_revoke(
-                screening_pk=screening_pk, by=authenticated
+                screening_pk=screening_pk, by=clinician
             )
-            login(request, authenticated)
+            login(request, clinician, backend=MODEL_BACKEND)
             return redirect("questionnaires:screening-detail", pk=screening_pk)
-        form.add_error("password", gettext("That password is not right."))
-    return render(
-        request,
-        "questionnaires/respond/kiosk_return.html",
-        {"form": form, "username": user.get_username()},
-    )
+        wrong = kiosk.get("wrong", 0) + 1
+        if wrong >= invitation_services.KIOSK_RETURN_ATTEMPTS:
+            invitation_services.kiosk_hand_back_end(screening_pk=kiosk["screening"])
+            request.session.flush()
+            return redirect(f"{reverse('login')}?hand_over_ended=1")
+        request.session["kiosk"] = {**kiosk, "wrong": wrong}
+        form.add_error(
+            "password",
+            ngettext(
+                "That password is not right. %(left)d try left before a full "
+                "sign-in is needed.",
+                "That password is not right. %(left)d tries left before a full "
+                "sign-in is needed.",
+                invitation_services.KIOSK_RETURN_ATTEMPTS - wrong,
+            )
+            % {"left": invitation_services.KIOSK_RETURN_ATTEMPTS - wrong},
+        )
+    return render(request, "questionnaires/respond/kiosk_return.html", {"form": form})
 
 
 # --- Family self-check without a clinician ------------------------------------------
@@ -652,6 +701,7 @@ def family_start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "available": protocol is not None,
+            "size": None if protocol is None else selectors.protocol_size_for(protocol),
             "retention_days": invitation_services.retention_days(),
             "resume_form": ResumeCodeForm(),
         },

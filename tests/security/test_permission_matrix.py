@@ -96,6 +96,7 @@ EXPECTED: dict[str, Rule] = {
     # Without a kiosk session on this device there is nothing to return to.
     "questionnaires:kiosk-return": Rule((LOGIN,) * 6, post=(LOGIN,) * 6),
     "healthz": Rule(ALL_OK),
+    "favicon": Rule(ALL_OK),
     "set_language": Rule(ALL_OK),
     # --- Clinicians ----------------------------------------------------------------
     "questionnaires:clinic-home": Rule(SIGNED_IN),
@@ -112,9 +113,13 @@ EXPECTED: dict[str, Rule] = {
     ),
     "questionnaires:screening-detail": Rule(CLINIC, pk="screening"),
     "questionnaires:screening-result": Rule(CLINIC, pk="screening"),
+    "questionnaires:screening-acknowledge": Rule(
+        CLINIC, post=CLINIC, pk="screening", data={"outcome": "assessed"}
+    ),
     "questionnaires:screening-criteria": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-report": Rule(CLINIC, pk="screening"),
     "questionnaires:invitation-create": Rule(ALL_405, post=CLINIC, pk="screening"),
+    "questionnaires:screening-import-fhir": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-hand-over": Rule(ALL_405, post=CLINIC, pk="screening"),
     "questionnaires:invitation-revoke": Rule(ALL_405, post=CLINIC, pk="invitation"),
     "questionnaires:screening-export-csv": Rule(CLINIC, pk="screening"),
@@ -137,6 +142,13 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:respond-report": Rule(TOKEN, token="done"),
     # --- Organisation admins -------------------------------------------------------
     "questionnaires:organisation-members": Rule(ADMIN_OF_A),
+    "questionnaires:organisation-alerts": Rule(
+        ADMIN_OF_A,
+        post=ADMIN_OF_A,
+        data={"addresses": "duty@a.example", "escalate_after": 60},
+    ),
+    "questionnaires:organisation-safety": Rule(ADMIN_OF_A),
+    "questionnaires:organisation-safety-csv": Rule(ADMIN_OF_A),
     "questionnaires:organisation-member-add": Rule(
         ALL_405, post=ADMIN_OF_A, data={"username": "charlie", "role": "clinician"}
     ),

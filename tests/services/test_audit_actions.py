@@ -18,3 +18,10 @@ def test_every_action_the_code_records_is_in_the_known_list() -> None:
     }
     assert recorded, "no audit_record(action=...) call found"
     assert recorded <= set(AUDIT_ACTIONS), sorted(recorded - set(AUDIT_ACTIONS))
+
+
+def test_every_safety_alert_step_has_its_known_action() -> None:
+    from questionnaires.models import SafetyAlert
+
+    for step in SafetyAlert.Step.values:
+        assert f"screening.urgent_{step}" in AUDIT_ACTIONS

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from crispy_forms.utils import render_crispy_form
 
-from questionnaires import benchmarks, compiled_pages, flow
-from questionnaires.bank import loader
-from questionnaires.forms import questionnaire_form_class
+from questionnaires import benchmarks, compiled_pages
+from questionnaires.bank import flow, loader
+from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.views.respondent import _helper, _layout_helper, _section_index
 
 LANGUAGES = ("en", "ja", "it")

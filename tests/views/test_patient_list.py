@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questionnaires import selectors
-from questionnaires.models import Organisation, Patient, Screening
+from questionnaires.models import (
+    Organisation,
+    Patient,
+    SafetyAcknowledgement,
+    Screening,
+)
+from questionnaires.services import safety
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +61,21 @@ def test_urgent_patients_come_first_then_the_others_by_code(
     assert _codes(signed_in) == ["D-1", "C-1", "A-1", "B-1"]
     html = signed_in.get(LIST).content.decode()
     assert html.count('class="table-danger"') == 2
+
+
+def test_an_acknowledged_urgent_screening_leaves_the_top_of_the_list(
+    signed_in: Client, clinician: User, clinic_a: Organisation
+) -> None:
+    a, b = _patients(clinic_a, ["A-1", "B-1"])
+    screening = _screening(b, urgent_at=timezone.now())
+    assert _codes(signed_in) == ["B-1", "A-1"]
+    safety.urgent_acknowledge(
+        screening=screening,
+        outcome=SafetyAcknowledgement.Outcome.values[0],
+        note="Seen today.",
+        by=clinician,
+    )
+    assert _codes(signed_in) == ["A-1", "B-1"]
 
 
 def test_the_list_shows_each_patients_last_outcome(
