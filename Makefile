@@ -87,7 +87,8 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # --- Report samples --------------------------------------------------------------------
-# Sample PDFs (positive / at-risk / negative / urgent × clinician / family × en, ja, it)
+# Sample PDFs (positive / at-risk / negative / urgent / shared × clinician / family / self
+# × en, ja, it, plus the family summary with the safety concern shared)
 # from questionnaires/reports/examples/ into out/samples/ (git-ignored).
 .PHONY: samples
 samples: setup

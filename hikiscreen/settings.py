@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After Locale and Authentication: a signed-in clinician's own language.
+    "questionnaires.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "questionnaires.security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -253,6 +255,9 @@ DEFAULT_FROM_EMAIL = env.str(
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers come from each language's formats (Django's, with these overrides):
+# never a hand-written format string in a template (docs/translation.md).
+FORMAT_MODULE_PATH = ["hikiscreen.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_TZ = True

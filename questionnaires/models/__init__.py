@@ -2,15 +2,17 @@
 
 Dependency order (a module may import only from those above it):
 
-1. ``people``  — Organisation, Membership, Patient (users: Django's ``auth.User``)
+1. ``people``  — Organisation, Membership, Patient, StaffProfile (users: ``auth.User``)
 2. ``bank``    — Instrument, InstrumentVersion, Item, ItemOption, Protocol,
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
 4. ``safety``  — AlertSettings, SafetyAlert, SafetyAcknowledgement (depends on
    people and screenings)
-5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
-6. ``exports`` — ExportFile, a background export's file (depends on people)
+5. ``translations`` — TranslationRecord (depends on bank; provenance of a
+   version's Japanese or Italian text)
+6. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+7. ``exports`` — ExportFile, a background export's file (depends on people)
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ from questionnaires.models.bank import (
     translated,
 )
 from questionnaires.models.exports import ExportFile
-from questionnaires.models.people import Membership, Organisation, Patient
+from questionnaires.models.people import (
+    Membership,
+    Organisation,
+    Patient,
+    StaffProfile,
+)
 from questionnaires.models.safety import (
     AlertSettings,
     SafetyAcknowledgement,
@@ -44,6 +51,7 @@ from questionnaires.models.screenings import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.models.translations import TranslationRecord
 
 __all__ = [
     "AUDIT_ACTIONS",
@@ -70,6 +78,8 @@ __all__ = [
     "SafetyAlert",
     "Screening",
     "ScreeningPart",
+    "StaffProfile",
+    "TranslationRecord",
     "text_map",
     "translated",
 ]

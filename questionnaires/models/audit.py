@@ -22,10 +22,12 @@ from questionnaires.models.people import Organisation
 #: distinct values; tests/services/test_audit_actions.py keeps it complete.
 AUDIT_ACTIONS: tuple[str, ...] = (
     "account.create",
+    "account.language_set",
     "alert_settings.change",
     "bank.golden_case_save",
     "bank.import",
     "bank.protocol_copy",
+    "bank.translation_publish",
     "bank.protocol_publish",
     "bank.version_copy",
     "family_check.create",

@@ -347,6 +347,7 @@ def _with_current_answers(
         versions=state.versions,
         definitions=state.definitions,
         answers=answers,
+        translations=state.translations,
     )
 
 
@@ -503,14 +504,23 @@ def screening_result_view(*, screening: Screening, by: User) -> None:
 
 
 def report_download_record(
-    *, screening: Screening, audience: str, by: User | None, lang: str
+    *,
+    screening: Screening,
+    audience: str,
+    by: User | None,
+    lang: str,
+    shared: Sequence[str] = (),
 ) -> None:
-    """Record a PDF download (by a clinician, or by the respondent's own link)."""
+    """Record a PDF download (by a clinician, or by the respondent's own link).
+
+    ``shared`` names what the clinician chose to share from the young person's own
+    answers in a family summary (empty: nothing).
+    """
     audit_record(
         actor=by,
         actor_label="" if by else "respondent",
         action="report.download",
         target=screening,
         organisation=screening.organisation,
-        details={"audience": audience, "lang": lang},
+        details={"audience": audience, "lang": lang, "shared": list(shared)},
     )

@@ -39,7 +39,12 @@ from questionnaires.forms.screening import (
     ResumeCodeForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
-from questionnaires.reports.context import ReportData, build_context
+from questionnaires.reports.context import ReportData, report_context
+from questionnaires.reports.data import (
+    crisis_contacts_for,
+    part_report_data,
+    reader_of,
+)
 from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
@@ -109,10 +114,13 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "lang": ctx.lang,
         "is_kiosk": ctx.is_kiosk,
         "is_self_check": ctx.is_self_check,
+        # Italian addresses a parent as "Lei" and a young person as "tu": the
+        # templates pick the message context by who is reading (docs/translation.md).
+        "to_parent": ctx.part.role == ScreeningPart.Role.INFORMANT,
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
-            selectors.crisis_contacts_for(organisation, ctx.lang) if crisis else ()
+            crisis_contacts_for(organisation, ctx.lang) if crisis else ()
         ),
         "resume_code": _resume_code(request, ctx.part),
         "minutes": _minutes(ctx),
@@ -444,6 +452,12 @@ def _render_page(
     attribution = (
         page.instrument.licence.attribution if page.first_of_instrument else ""
     )
+    # A clinic's licensed translation names where it comes from (docs/translation.md).
+    translation = (
+        ctx.state.translations.get((page.instrument.code, ctx.lang))
+        if page.first_of_instrument
+        else None
+    )
     return render(
         request,
         "questionnaires/respond/page.html",
@@ -456,6 +470,11 @@ def _render_page(
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
+            translation=translation,
+            # Safety questions in English to someone who reads another language: the
+            # clinician was told when starting, and asks them in person too.
+            safety_in_english=ctx.lang not in page.instrument.languages
+            and any(item.safety for item in page.items),
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
@@ -483,9 +502,7 @@ def _crisis_on_page(
             form.add_prefix(code): [str(v) for v in values]
             for code, values in triggers.items()
         },
-        "crisis_template_contacts": selectors.crisis_contacts_for(
-            organisation, ctx.lang
-        ),
+        "crisis_template_contacts": crisis_contacts_for(organisation, ctx.lang),
     }
 
 
@@ -590,24 +607,14 @@ def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 def _report_data(ctx: Context) -> ReportData:
     """The respondent's own report: this part's answers only."""
-    return reports.report_data(
-        ctx.part.screening,
-        parts=[ctx.part],
-        snapshot=ctx.part.result or {},
-        lang=ctx.lang,
-    )
+    return part_report_data(ctx.part, lang=ctx.lang)
 
 
 def _family_summary(ctx: Context) -> dict[str, Any] | None:
     if not ctx.part.result:
         return None
-    data = _report_data(ctx)
-    return build_context(
-        data.snapshot,
-        data.instruments,
-        audience="family",
-        lang=ctx.lang,
-        meta=data.meta,
+    return report_context(
+        _report_data(ctx), audience=reader_of(ctx.part), lang=ctx.lang
     )
 
 
@@ -619,7 +626,9 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
         raise Http404
     return reports.pdf_response(
         data=_report_data(ctx),
-        audience="family",
+        # A parent's link only ever shows the parent's own summary; the young
+        # person's link their own, addressed to them.
+        audience=reader_of(ctx.part),
         lang=ctx.lang,
         screening=ctx.part.screening,
         by=None,

@@ -172,6 +172,7 @@ EXPECTED: dict[str, Rule] = {
     # An unknown reset link shows its "invalid link" page to anyone.
     "password_reset_confirm": Rule(ALL_OK),
     "password_reset_complete": Rule(ALL_OK),
+    "account-language": Rule(SIGNED_IN, post=SIGNED_IN),
     "two-factor-enrol": Rule(SIGNED_IN, post=SIGNED_IN),
     # Nobody owes a code here, so the page sends them on.
     "two-factor-verify": Rule(SIGNED_IN),
