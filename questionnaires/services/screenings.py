@@ -436,7 +436,19 @@ def part_submit(
         organisation=locked.screening.organisation,
         details={"screening": screening.pk, "role": locked.role},
     )
+    _prerender_on_commit(screening_id=screening.pk, part_id=locked.pk)
     return locked
+
+
+def _prerender_on_commit(*, screening_id: int, part_id: int) -> None:
+    """Render the new reports in the background once the submission is stored."""
+    from questionnaires import tasks  # tasks import services: import at call time
+
+    transaction.on_commit(
+        lambda: tasks.prerender_reports.enqueue(
+            screening_id=screening_id, part_id=part_id
+        )
+    )
 
 
 def _score(
