@@ -19,8 +19,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from questionnaires import prepared
+from questionnaires import sql
 from questionnaires.bank.convert import version_definition
+from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -207,27 +208,20 @@ def invitation_get_by_token(token: str) -> Invitation:
     if not 20 <= len(token) <= 100:
         raise InvalidLink
     digest = token_hash(token)
-    found = prepared.fetch("invitation_by_token_hash", _invitation_by_hash, digest)
-    invitation = found[0] if found else None
+    # The part's protocol too: part_state() then needs no query for its versions.
+    invitation = (
+        Invitation.objects.select_related(
+            "part__screening__organisation", "part__protocol"
+        )
+        .filter(token_hash=digest)
+        .first()
+    )
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
     if not invitation.is_usable(timezone.now()):
         raise InvalidLink
     return invitation
-
-
-def _invitation_by_hash(digest: str) -> QuerySet[Invitation]:
-    # The part's protocol too: part_state() then needs no query for its versions.
-    return (
-        Invitation.objects.select_related(
-            "part__screening__organisation",
-            "part__screening__family_check",
-            "part__protocol",
-        )
-        .filter(token_hash=digest)
-        .order_by()
-    )
 
 
 class PartState:
@@ -290,20 +284,7 @@ def answers_by_code(
 
 def part_answer_rows(part_pk: int) -> list[tuple[int, str, Value]]:
     """A part's saved answers as (instrument version id, item code, value) rows."""
-    rows: list[tuple[int, str, Value]] = prepared.fetch(
-        "part_answer_rows", _answer_rows, part_pk
-    )
-    return rows
-
-
-def _answer_rows(part_pk: int) -> QuerySet[Answer, tuple[int, str, Value]]:
-    # No ORDER BY: Answer's default ordering ("part", "id") joins the part's table
-    # only to sort rows that are read into a dict.
-    return (
-        Answer.objects.filter(part_id=part_pk)
-        .order_by()
-        .values_list("instrument_version_id", "item_code", "value")
-    )
+    return sql.answer_rows(part_pk)
 
 
 @dataclass(frozen=True)
@@ -316,7 +297,9 @@ class _ProtocolVersions:
 
 
 #: Published (frozen) protocols' versions, by (pk, code, published_at).
-_protocols: dict[tuple[int, str, datetime], _ProtocolVersions] = {}
+_protocols: ProcessCache[tuple[int, str, datetime], _ProtocolVersions] = process_cache(
+    "published_protocols", maxsize=128
+)
 
 
 def _protocol_versions(
@@ -344,13 +327,16 @@ def _protocol_versions(
     versions = tuple(entry.instrument_version for entry in entries)
     definitions = tuple(version_definition(v) for v in versions)
     if key is not None:
-        _protocols[key] = _ProtocolVersions(
-            versions=versions,
-            definitions=definitions,
-            licensed=tuple(
-                (v.pk, v.text_entered_at)
-                for v, d in zip(versions, definitions, strict=True)
-                if not d.licence.text_may_ship
+        _protocols.set(
+            key,
+            _ProtocolVersions(
+                versions=versions,
+                definitions=definitions,
+                licensed=tuple(
+                    (v.pk, v.text_entered_at)
+                    for v, d in zip(versions, definitions, strict=True)
+                    if not d.licence.text_may_ship
+                ),
             ),
         )
     return versions, definitions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from questionnaires import benchmarks
+from bench import benchmarks
 from questionnaires.scoring import score
 
 
