@@ -3,14 +3,16 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 # What a local demo needs; a real deployment sets its own environment (README.md).
-DEMO_ENV := DEBUG=1
+DEMO_ENV := DEBUG=1 LOG_FORMAT=plain
+# `make run PORT=8123` serves elsewhere; the demo links it prints carry that port.
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test setup setup-dev system-deps system-deps-test lint typecheck \
         migrate demo-data collectstatic vendor clean
 
 help:
-	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
+	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
 	@echo "make test   set up and run the whole check suite (lint, types, migrations, pytest)"
 	@echo "make bench  performance figures (out/bench.json); make bench-load: under gunicorn"
 
@@ -43,11 +45,11 @@ migrate: setup
 
 demo-data: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_instruments
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 
 run: demo-data
-	@echo "Serving HikiScreen on http://127.0.0.1:8000 (stop with Ctrl-C)"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving HikiScreen on http://127.0.0.1:$(PORT) (stop with Ctrl-C)"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like serving with gunicorn, exactly as the Docker image does (README.md).
 # Needs DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS in the environment.

@@ -29,8 +29,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.ceiling import field_name
-from questionnaires import caches, flow
-from questionnaires.bank import latest_by_code, load_bundled
+from questionnaires import caches
+from questionnaires.bank import flow, latest_by_code, load_bundled
 from questionnaires.bank.convert import version_definition
 from questionnaires.models import InstrumentVersion, Organisation, Protocol
 from questionnaires.scoring import InstrumentDefinition, score
@@ -324,9 +324,12 @@ def export_figures(
     figures: dict[str, Any] = {}
     try:
         with transaction.atomic():
-            if not Protocol.objects.filter(code=protocol_code).exists():
+            published = Protocol.objects.filter(
+                code=protocol_code, status=Protocol.Status.PUBLISHED
+            )
+            if not published.exists():
                 call_command("load_instruments", verbosity=0)
-            protocol = Protocol.objects.get(code=protocol_code)
+            protocol = published.get()
             organisation = Organisation.objects.create(
                 name="Benchmark export", slug="benchmark-export-rolled-back"
             )

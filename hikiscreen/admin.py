@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from questionnaires import two_factor
+from questionnaires.security import two_factor
 
 
 class HikiScreenAdminSite(admin.AdminSite):

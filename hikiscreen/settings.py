@@ -124,7 +124,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "questionnaires.two_factor.TwoFactorMiddleware",
+    "questionnaires.security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the lock-out page.
@@ -188,7 +188,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Redis backends (W001); local memory is per process (E003), which a single server
 # accepts: each worker then counts on its own, so a limit is at most workers x rate.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "questionnaires.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "questionnaires.security.ratelimits.client_ip"
 SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
@@ -219,7 +219,7 @@ LOGOUT_REDIRECT_URL = "questionnaires:start"
 # a client address; behind a proxy set CLIENT_IP_HEADER, or every client shares the
 # proxy's address. The per-address rate limit on the login page slows spraying.
 AUTHENTICATION_BACKENDS = [
-    "questionnaires.two_factor.LockoutBackend",
+    "questionnaires.security.two_factor.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -228,7 +228,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "questionnaires.views.accounts.locked_out"
-AXES_CLIENT_IP_CALLABLE = "questionnaires.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "questionnaires.security.ratelimits.client_ip"
 # Two-factor sign-in (django-otp, TOTP apps). Staff must enrol when this is on.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="HikiScreen")
@@ -272,11 +272,11 @@ STORAGES = {
 # --- Logging ------------------------------------------------------------------
 # One JSON object per line (LOG_FORMAT=plain for reading by eye). The scrub filter
 # drops request objects and bodies and masks anything token-like, so answers, tokens
-# and personal data never reach the logs (questionnaires/log.py).
+# and personal data never reach the logs (questionnaires/security/log_scrub.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub": {"()": "questionnaires.log.ScrubFilter"}},
+    "filters": {"scrub": {"()": "questionnaires.security.log_scrub.ScrubFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -300,6 +300,8 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO: noise, not events.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces its version at every start.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from questionnaires.ratelimits import login_ratelimit
+from questionnaires.security.ratelimits import login_ratelimit
 from questionnaires.views import accounts
-from questionnaires.views.public import healthz
+from questionnaires.views.public import favicon, healthz
 
 account_urls: list[URLPattern | URLResolver] = [
     # Django's login view, with sign-in attempts limited per client address.
@@ -23,5 +23,6 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("questionnaires.urls")),
 ]

@@ -10,7 +10,7 @@ from django.core import checks
 
 from questionnaires.bank import loader, protocols
 from questionnaires.bank.protocols import load_bundled_protocols
-from questionnaires.models import BANK_LANGUAGES
+from questionnaires.models import LANGUAGE_CODES
 from questionnaires.scoring.definitions import InstrumentDefinition
 
 #: Read at each check, so a test can point them at files of its own.
@@ -110,5 +110,5 @@ def untranslated_languages(definition: InstrumentDefinition) -> list[str]:
         texts += [t for t in (item.text, item.help, item.section) if t]
         texts += [o.label for o in item.options if o.label]
     return [
-        lang for lang in BANK_LANGUAGES[1:] if any(not text.get(lang) for text in texts)
+        lang for lang in LANGUAGE_CODES[1:] if any(not text.get(lang) for text in texts)
     ]

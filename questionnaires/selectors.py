@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from questionnaires import sql
 from questionnaires.bank.convert import version_definition
+from questionnaires.bank.protocols import ProtocolSize, protocol_size
 from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
     Answer,
@@ -356,6 +357,18 @@ def protocol_list(audience: str) -> QuerySet[Protocol]:
     return Protocol.objects.filter(
         audience=audience, status=Protocol.Status.PUBLISHED
     ).order_by("-is_default", "order", "code")
+
+
+def protocol_size_for(protocol: Protocol) -> ProtocolSize:
+    """How many questions ``protocol`` asks and how long it takes (one figure for
+    every page that says so)."""
+    versions = [
+        entry.instrument_version
+        for entry in ProtocolEntry.objects.filter(protocol=protocol)
+        .select_related("instrument_version__instrument")
+        .order_by("order", "id")
+    ]
+    return protocol_size(version_definition(v) for v in versions)
 
 
 def protocol_default(audience: str) -> Protocol:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from questionnaires.ratelimits import token_ratelimit
+from questionnaires.security.ratelimits import token_ratelimit
 from questionnaires.views import (
     clinician,
     exports,
+    fhir,
     organisation,
     public,
     reports,
@@ -81,6 +82,11 @@ screening_urls = [
         "screenings/<int:pk>/parts/<str:role>/hand-over/",
         clinician.hand_over_device,
         name="screening-hand-over",
+    ),
+    path(
+        "screenings/<int:pk>/parts/<str:role>/import-fhir/",
+        fhir.import_responses,
+        name="screening-import-fhir",
     ),
     path(
         "invitations/<int:pk>/revoke/",

@@ -144,7 +144,7 @@ def _prepare(payload: dict[str, Any]) -> dict[str, Any]:
     from django.db import transaction
 
     from bench.benchmarks import respondents_create
-    from questionnaires import flow
+    from questionnaires.bank import flow
     from questionnaires.models import Membership, Organisation, Protocol, ScreeningPart
     from questionnaires.selectors import part_state
 
@@ -211,7 +211,7 @@ def _collect_static() -> None:
 def _plan(
     pages: Any, age: int, rng: random.Random
 ) -> tuple[list[dict[str, str]], dict[str, dict[str, Any]]]:
-    from questionnaires import flow
+    from questionnaires.bank import flow
     from questionnaires.scoring.engine import check_value
 
     forms: list[dict[str, str]] = []

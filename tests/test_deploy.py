@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -146,3 +147,17 @@ def test_start_script_serves_the_app_with_gunicorn(database_url: str) -> None:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
+
+
+def test_make_run_serves_on_the_port_given_and_prints_links_with_it() -> None:
+    dry_run = subprocess.run(
+        [shutil.which("make") or "make", "-n", "run", "PORT=8123"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+
+    assert "runserver 127.0.0.1:8123" in dry_run
+    assert "seed_demo --base-url http://127.0.0.1:8123" in dry_run
+    assert "8000" not in dry_run

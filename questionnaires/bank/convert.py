@@ -21,7 +21,7 @@ from typing import Any
 from questionnaires.bank import loader
 from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     InstrumentVersion,
     Item,
     ItemOption,
@@ -116,11 +116,11 @@ def language_issues(definition: InstrumentDefinition) -> list[loader.Issue]:
     return [
         loader.Issue(
             f"{path}.{lang}",
-            f"language {lang} is not one of {', '.join(BANK_LANGUAGES)}",
+            f"language {lang} is not one of {', '.join(LANGUAGE_CODES)}",
         )
         for path, text in texts
         for lang in text
-        if lang not in BANK_LANGUAGES
+        if lang not in LANGUAGE_CODES
     ]
 
 
@@ -253,7 +253,7 @@ def _item_row(version: InstrumentVersion, order: int, item: ItemDefinition) -> I
 
 
 def _columns(field: str, text: Mapping[str, str]) -> dict[str, str]:
-    return {f"{field}_{lang}": text.get(lang, "") for lang in BANK_LANGUAGES}
+    return {f"{field}_{lang}": text.get(lang, "") for lang in LANGUAGE_CODES}
 
 
 def _item_json(

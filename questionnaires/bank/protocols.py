@@ -21,6 +21,32 @@ BUNDLED_PROTOCOLS = Path(__file__).resolve().parent / "protocols.json"
 _KEYS = frozenset({"code", "name", "audience", "default", "description", "instruments"})
 
 
+#: The time one question takes, the figure every "how long" on every page comes from.
+SECONDS_PER_ITEM = 12
+
+
+@dataclass(frozen=True)
+class ProtocolSize:
+    """How many questions a protocol asks, how long it takes, from which age."""
+
+    questions: int
+    minutes: int
+    age_min: int | None
+
+
+def protocol_size(definitions: Iterable[InstrumentDefinition]) -> ProtocolSize:
+    """The size of a protocol made of ``definitions`` (every item counted, branching
+    or not, so the figure never grows on the way)."""
+    definitions = list(definitions)
+    questions = sum(len(d.items) for d in definitions)
+    ages = [d.age_min for d in definitions if d.age_min is not None]
+    return ProtocolSize(
+        questions=questions,
+        minutes=max(1, round(questions * SECONDS_PER_ITEM / 60)),
+        age_min=max(ages) if ages else None,
+    )
+
+
 @dataclass(frozen=True)
 class ProtocolSpec:
     """One protocol of the document: instrument versions as ``(code, version)``."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from questionnaires.models.audit import AuditEvent
 from questionnaires.models.bank import (
-    BANK_LANGUAGES,
+    LANGUAGE_CODES,
     FrozenError,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
@@ -36,12 +37,13 @@ from questionnaires.models.screenings import (
 )
 
 __all__ = [
-    "BANK_LANGUAGES",
+    "LANGUAGE_CODES",
     "Answer",
     "AuditEvent",
     "CrisisContact",
     "FamilyCheck",
     "FrozenError",
+    "GoldenCase",
     "Instrument",
     "Invitation",
     "InstrumentVersion",

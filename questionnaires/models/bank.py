@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.scoring.definitions import AUDIENCES, KINDS
 
-#: Languages the bank stores text in; English first, the fallback for the others.
-BANK_LANGUAGES = ("en", "ja", "it")
+#: The product's languages, the one list (``settings.LANGUAGES``): the bank stores text
+#: in each, English first, the fallback for the others.
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 code_validator = RegexValidator(
     r"\A[a-z][a-z0-9_]*\Z", _("Lower-case letters, digits and _; start with a letter.")
@@ -42,7 +43,7 @@ class FrozenError(Exception):
 
 def translated(obj: models.Model, field: str, lang: str) -> str:
     """``obj.<field>_<lang>``, falling back to English when that one is empty."""
-    text: str = getattr(obj, f"{field}_{lang}", "") if lang in BANK_LANGUAGES else ""
+    text: str = getattr(obj, f"{field}_{lang}", "") if lang in LANGUAGE_CODES else ""
     return text or getattr(obj, f"{field}_en")
 
 
@@ -50,7 +51,7 @@ def text_map(obj: models.Model, field: str) -> dict[str, str]:
     """The non-empty translations of ``field`` as a language map ``{"en": …}``."""
     return {
         lang: value
-        for lang in BANK_LANGUAGES
+        for lang in LANGUAGE_CODES
         if (value := getattr(obj, f"{field}_{lang}"))
     }
 
@@ -219,6 +220,16 @@ class InstrumentVersion(models.Model):
     text_entered_at = models.DateTimeField(_("text entered"), null=True, blank=True)
     text_licence_note = models.TextField(
         _("licence the text was entered under"), blank=True
+    )
+    # Why this version may score its predecessor's golden cases differently; set
+    # when it is published, so the reason is recorded with the frozen version.
+    intended_change = models.TextField(
+        _("scoring change meant"),
+        blank=True,
+        help_text=_(
+            "Why this version scores some of the previous version's golden cases "
+            "differently, when that is intended."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -423,14 +434,18 @@ def _refuse_if_frozen(version: Any) -> None:
 
 
 class Protocol(models.Model):
-    """An ordered battery of published instrument versions for one audience."""
+    """One version of an ordered battery of instrument versions for one audience.
+
+    Versioned like instruments: the rows sharing a ``code`` are its versions, draft →
+    published → retired. Publishing a version retires the one before it, so new
+    screenings start on the newest while running ones finish on theirs.
+    """
 
     Audience = Audience
     Status = Status
 
-    code = models.CharField(
-        _("code"), max_length=60, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=60, validators=[code_validator])
+    number = models.PositiveIntegerField(_("version"), default=1)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
     name_it = models.CharField(_("name (Italian)"), max_length=200, blank=True)
@@ -471,13 +486,21 @@ class Protocol(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["audience"],
-                condition=models.Q(is_default=True),
-                name="protocol_one_default_per_audience",
+                condition=models.Q(is_default=True, status=Status.PUBLISHED),
+                name="protocol_one_published_default_per_audience",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "number"], name="protocol_unique_code_number"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(status=Status.PUBLISHED),
+                name="protocol_one_published_version",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_en} ({self.get_status_display()})"
+        return f"{self.name_en} v{self.number} ({self.get_status_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if (
@@ -540,3 +563,43 @@ class ProtocolEntry(models.Model):
             pk=self.protocol_id, status__in=FROZEN_STATUSES
         ).exists():
             raise FrozenError(_("A published protocol cannot be changed."))
+
+
+class GoldenCase(models.Model):
+    """Answers with the totals, bands and flags a version must give for them.
+
+    A draft must reproduce its predecessor's cases before it is published, or the
+    admin records why the change is meant (``InstrumentVersion.intended_change``).
+    Cases document a version rather than change it, so a frozen version takes new
+    ones (try-scoring saves them).
+    """
+
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="golden_cases"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    age = models.PositiveSmallIntegerField(_("age"))
+    answers = models.JSONField(_("answers"), default=dict)
+    # {"total": n|null, "band": code|null, "subscales": {...}, "flags": [codes]}
+    expected = models.JSONField(_("expected result"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+        verbose_name = _("golden case")
+        verbose_name_plural = _("golden cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"], name="goldencase_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

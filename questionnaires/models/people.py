@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,13 @@ class Patient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "code"], name="patient_unique_code_in_org"
+            ),
+            # "demo-001" and "DEMO 001" are one code: unique ignoring case and spaces.
+            models.UniqueConstraint(
+                "organisation",
+                Replace(Upper("code"), models.Value(" "), models.Value("")),
+                name="patient_unique_normalised_code_in_org",
+                violation_error_message=_("This code is already used in this clinic."),
             ),
             models.CheckConstraint(
                 condition=models.Q(sex__in=["", "female", "male", "other"]),

@@ -17,11 +17,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questionnaires.models.bank import Audience, InstrumentVersion, Protocol
+from questionnaires.models.bank import (
+    LANGUAGE_CODES,
+    Audience,
+    InstrumentVersion,
+    Protocol,
+)
 from questionnaires.models.people import Organisation, Patient
 
-#: Languages a respondent may answer in (the bank's languages).
-RESPONDENT_LANGUAGES = ("en", "ja", "it")
 LANGUAGE_CHOICES = [("en", "English"), ("ja", "日本語"), ("it", "Italiano")]
 
 
@@ -316,7 +319,7 @@ class CrisisContact(models.Model):
         verbose_name_plural = _("crisis contacts")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(language__in=RESPONDENT_LANGUAGES),
+                condition=models.Q(language__in=LANGUAGE_CODES),
                 name="crisiscontact_language_valid",
             ),
         ]

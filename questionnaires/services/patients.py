@@ -10,6 +10,7 @@ the app, never the patient's code or answers (models/audit.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +18,59 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from questionnaires import selectors
 from questionnaires.models import AuditEvent, Patient, Screening, ScreeningPart
 from questionnaires.reports.pdf import forget_screening_reports
 from questionnaires.services.audit import audit_record
 
+# What a pseudonymous code must not look like (DESIGN.md §1: no names anywhere).
+_LOWER = r"[a-z\u00df-\u024f]"
+_WORD = rf"[A-Z](?:{_LOWER}+|['’][A-Z]{_LOWER}+)(?:['’-][A-Za-z\u00c0-\u024f]+)*"
+_NAME = re.compile(rf"\b{_WORD}[\s,]+{_WORD}\b")
+_DATES = (
+    re.compile(r"\b(19|20)\d{2}[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])\b"),
+    re.compile(r"\b(0?[1-9]|[12]\d|3[01])[-/.](0?[1-9]|1[0-2])[-/.](19|20)?\d{2}\b"),
+    re.compile(r"(?<!\d)(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\A\+?[\d\s\-().]+\Z")
+
 EXPORT_FORMAT = "hikiscreen-patient-export"
 EXPORT_VERSION = 1
+
+
+def patient_code_problems(code: str) -> list[str]:
+    """Why ``code`` looks like a name, a date, an e-mail or a phone number."""
+    problems = []
+    if _NAME.search(code):
+        problems.append(
+            _("“%(code)s” looks like a name (two capitalised words).") % {"code": code}
+        )
+    if any(pattern.search(code) for pattern in _DATES):
+        problems.append(_("“%(code)s” looks like a date.") % {"code": code})
+    if _EMAIL.search(code):
+        problems.append(_("“%(code)s” looks like an e-mail address.") % {"code": code})
+    digits = sum(c.isdigit() for c in code)
+    if _PHONE.match(code) and digits >= 9 and code.lstrip()[:1] in ("+", "0"):
+        problems.append(_("“%(code)s” looks like a phone number.") % {"code": code})
+    return problems
+
+
+def patient_code_key(code: str) -> str:
+    """The code as uniqueness sees it: "demo 001" is "DEMO001"."""
+    return code.upper().replace(" ", "")
+
+
+def patients_with_code(organisation_id: int, code: str) -> QuerySet[Patient]:
+    """The clinic's patients whose code equals ``code`` ignoring case and spaces."""
+    return Patient.objects.annotate(
+        code_key=Replace(Upper("code"), Value(" "), Value(""))
+    ).filter(organisation_id=organisation_id, code_key=patient_code_key(code))
 
 
 @transaction.atomic

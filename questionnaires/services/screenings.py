@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires import flow, scoring, selectors, sql
+from questionnaires import scoring, selectors, sql
+from questionnaires.bank import flow
 from questionnaires.models import (
+    LANGUAGE_CODES,
     Answer,
     Invitation,
     Organisation,
@@ -29,14 +31,13 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.scoring.definitions import InstrumentDefinition
+from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition
 from questionnaires.scoring.rules import Value
 from questionnaires.services.audit import audit_record
+from questionnaires.services.patients import patient_code_problems, patients_with_code
 
 logger = logging.getLogger(__name__)
 
-#: Languages the result texts are snapshotted in besides English.
-OTHER_RESULT_LANGUAGES = ("ja", "it")
 AGE_MIN, AGE_MAX = 10, 100
 
 
@@ -56,12 +57,37 @@ def patient_create(
     birth_year: int,
     sex: str = "",
     by: User,
+    own_scheme: bool = False,
 ) -> Patient:
-    """Create a pseudonymous patient in ``organisation``."""
+    """Create a pseudonymous patient in ``organisation``.
+
+    A code that looks like a name, date, e-mail or phone number is refused unless
+    ``own_scheme`` says it is the clinic's own scheme; codes are unique ignoring
+    case and spaces.
+    """
+    problems = [] if own_scheme else patient_code_problems(code)
+    if problems:
+        raise ValidationError(
+            {
+                "code": [
+                    *problems,
+                    _(
+                        "Use a code from your own records, never a name or a date. "
+                        "If this is your clinic's own code scheme, tick “This is "
+                        "our code scheme” and save again."
+                    ),
+                ]
+            }
+        )
     with transaction.atomic():
-        if Patient.objects.filter(organisation=organisation, code=code).exists():
+        if patients_with_code(organisation.pk, code).exists():
             raise ValidationError(
-                {"code": _("This code is already used in this clinic.")}
+                {
+                    "code": _(
+                        "This code is already used in this clinic (capitals and "
+                        "spaces do not make a code different)."
+                    )
+                }
             )
         patient = Patient.objects.create(
             organisation=organisation,
@@ -189,12 +215,19 @@ def answers_save(
                 cleared.append((version.pk, item_code))
                 state.answers.get(code, {}).pop(item_code, None)
                 continue
+            option = flow.option_code(item, value)
+            if item.kind in CHOICE_KINDS and not option:
+                # Never stored: a choice value matching no option has no FHIR
+                # form (exports.fhir.response) and no meaning for scoring.
+                raise ValidationError(
+                    {item_code: _("This answer is not one of the item's options.")}
+                )
             rows.append(
                 sql.NewAnswer(
                     part_id=part.pk,
                     instrument_version_id=version.pk,
                     item_code=item_code,
-                    option_code=flow.option_code(item, value),
+                    option_code=option,
                     value=value,
                 )
             )
@@ -358,7 +391,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     fields = ["result", "result_localised", "scored_at"]
     screening.result = result.as_json("en") if result else None
     screening.result_localised = (
-        {lang: result.as_json(lang) for lang in OTHER_RESULT_LANGUAGES}
+        {lang: result.as_json(lang) for lang in LANGUAGE_CODES if lang != "en"}
         if result
         else {}
     )

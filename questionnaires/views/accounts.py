@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from questionnaires import two_factor
-from questionnaires.account_forms import TokenForm
-from questionnaires.ratelimits import login_ratelimit
+from questionnaires.forms.accounts import TokenForm
+from questionnaires.security import two_factor
+from questionnaires.security.ratelimits import login_ratelimit
 from questionnaires.services import two_factor as services
 
 

@@ -21,17 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import charts, selectors
-from questionnaires.flow_forms import (
+from questionnaires import selectors
+from questionnaires.forms.patients import PatientEraseForm
+from questionnaires.forms.questionnaire import questionnaire_form_class
+from questionnaires.forms.screening import (
     PatientForm,
     PatientSearchForm,
     ScreeningStartForm,
 )
-from questionnaires.forms import questionnaire_form_class
 from questionnaires.models import Invitation, ScreeningPart
-from questionnaires.patient_forms import PatientEraseForm
-from questionnaires.qr import qr_svg
+from questionnaires.reports import charts
 from questionnaires.reports.context import build_context
+from questionnaires.security.qr import qr_svg
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import patients as patient_services
 from questionnaires.services import screenings as services
@@ -89,6 +90,7 @@ def create_patient(request: HttpRequest, slug: str) -> HttpResponse:
                 birth_year=form.cleaned_data["birth_year"],
                 sex=form.cleaned_data["sex"],
                 by=_user(request),
+                own_scheme=form.cleaned_data["own_scheme"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from questionnaires import selectors
-from questionnaires.export_forms import OrganisationExportForm
 from questionnaires.exports import csv as csv_rows
 from questionnaires.exports import streams
+from questionnaires.forms.exports import OrganisationExportForm
 from questionnaires.models import Organisation, Screening
 from questionnaires.services.exports import export_record
 

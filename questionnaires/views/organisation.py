@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from questionnaires import selectors
-from questionnaires.account_forms import (
+from questionnaires.forms.accounts import (
     AccountCreateForm,
     AuditFilterForm,
     MemberAddForm,

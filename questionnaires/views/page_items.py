@@ -24,7 +24,7 @@ from django import forms
 from django.template.loader import get_template
 
 from questionnaires.caches import ProcessCache, process_cache
-from questionnaires.forms import QuestionnaireForm
+from questionnaires.forms.questionnaire import QuestionnaireForm
 from questionnaires.models import InstrumentVersion
 
 

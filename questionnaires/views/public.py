@@ -1,11 +1,12 @@
-"""Pages anyone may open: the start page and the health check."""
+"""Pages anyone may open: the start page, the health check and the favicon."""
 
 from __future__ import annotations
 
 import logging
 
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -30,3 +31,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.warning("healthz: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: answer with the icon."""
+    path = finders.find("favicon.svg")
+    if not isinstance(path, str):
+        raise Http404
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -21,25 +21,33 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import flow, rate_limit, selectors
+from questionnaires import selectors
+from questionnaires.bank import flow
 from questionnaires.bank.loader import dump_condition
-from questionnaires.flow_forms import FamilyStartForm, KioskReturnForm, ResumeCodeForm
-from questionnaires.forms import QuestionnaireForm, questionnaire_form_class
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.bank.protocols import protocol_size
+from questionnaires.forms.questionnaire import (
+    QuestionnaireForm,
+    questionnaire_form_class,
+)
+from questionnaires.forms.screening import (
+    FamilyStartForm,
+    KioskReturnForm,
+    ResumeCodeForm,
+)
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports.context import ReportData, build_context
+from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import page_items, reports
 
-LANGUAGES = ("en", "ja", "it")
-SECONDS_PER_ITEM = 12
 ACTIONS = ("next", "back", "save", "autosave")
 
 
 def respondent_language() -> str:
     """The active language if the respondent pages have it, else English."""
     lang = (translation.get_language() or "en").split("-")[0]
-    return lang if lang in LANGUAGES else "en"
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @dataclass
@@ -107,8 +115,7 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
 
 
 def _minutes(ctx: Context) -> int:
-    items = sum(len(d.items) for d in ctx.state.definitions)
-    return max(1, round(items * SECONDS_PER_ITEM / 60))
+    return protocol_size(ctx.state.definitions).minutes
 
 
 def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
@@ -634,6 +641,7 @@ def family_start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "available": protocol is not None,
+            "size": None if protocol is None else selectors.protocol_size_for(protocol),
             "retention_days": invitation_services.retention_days(),
             "resume_form": ResumeCodeForm(),
         },

@@ -63,17 +63,20 @@ def test_a_draft_change_page_is_editable(admin_user: User) -> None:
     assert 'name="items-0-text_en"' in html
 
 
-def test_publish_button_shows_every_problem_as_a_message(admin_user: User) -> None:
+def test_publish_shows_each_problem_next_to_its_field_on_the_form(
+    admin_user: User,
+) -> None:
     draft = demo_version(publish=False)
     draft.scoring["bands"][1]["min"] = 4
     draft.save()
 
-    response = _client(admin_user).post(
-        reverse("admin:bank-publish", args=[draft.pk]), follow=True
-    )
+    response = _client(admin_user).get(reverse("admin:bank-publish", args=[draft.pk]))
 
-    shown = [str(m) for m in response.context["messages"]]
-    assert "scoring.bands[1].min: gap: 3-3 is in no band" in shown
+    form = response.context["adminform"].form
+    assert form.errors["scoring"] == [
+        "Totals 3–3 fall in no band (between low and high)."
+    ]
+    assert 'id="publish-refused"' in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == InstrumentVersion.Status.DRAFT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from questionnaires.bank import loader
-from questionnaires.forms import questionnaire_form_class
+from questionnaires.forms.questionnaire import questionnaire_form_class
 from tests.bank.factories import demo_document
 
 DEMO = loader.parse(demo_document())

@@ -62,10 +62,23 @@ def test_protocols_are_published_or_left_as_draft_with_the_reason() -> None:
     screen = Protocol.objects.get(code="self_report_screen")
     assert brief.status == Protocol.Status.PUBLISHED
     assert screen.status == Protocol.Status.DRAFT
-    assert (
-        "protocol self_report_screen left as draft: hq25 v1: item text to be "
-        "entered under licence" in output
+    hq25 = InstrumentVersion.objects.get(instrument__code="hq25")
+    (sentence,) = [line for line in output.splitlines() if "wait for" in line]
+    assert sentence.startswith(
+        "4 protocol(s) wait for licensed item text (family_extended_adolescent, "
+        "family_extended_child, self_report_extended, self_report_screen"
     )
+    assert f"hq25 v1 at /admin/questionnaires/instrumentversion/{hq25.pk}/" in sentence
+    assert "left as draft" not in output
+
+
+def test_a_run_changing_nothing_still_says_what_waits_for_licensed_text() -> None:
+    _load()
+
+    output = _load()
+
+    assert "Nothing changed" in output
+    assert "wait for licensed item text" in output
 
 
 def test_a_bundled_file_differing_from_the_loaded_version_is_refused() -> None:

@@ -226,7 +226,18 @@ def test_licensed_text_never_leaves_in_a_questionnaire() -> None:
     )
     resource = fhir.questionnaire(entered)
     assert "SECRET" not in str(resource)
-    assert all("text" not in item for item in resource["item"])
+    placeholder = {
+        "url": fhir.ext(fhir.DEFAULT_BASE, "placeholder"),
+        "valueBoolean": True,
+    }
+    first = resource["item"][0]
+    assert first["text"] == "HQ-25 item 1"
+    assert first["_text"]["extension"] == [placeholder]
+    options = [o["valueCoding"] for o in first["answerOption"]]
+    assert [o["display"] for o in options] == [
+        str(o.value) for o in hq25.items[0].options
+    ]
+    assert all(o["_display"]["extension"] == [placeholder] for o in options)
     assert resource["copyright"].startswith(hq25.licence.attribution[:20])
 
 

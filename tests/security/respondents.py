@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from questionnaires import flow, scoring, selectors
+from questionnaires import scoring, selectors
+from questionnaires.bank import flow
 from questionnaires.bank.convert import version_definition
 from questionnaires.models import Answer, Patient, Protocol, ScreeningPart
 from questionnaires.scoring.engine import check_value

@@ -23,7 +23,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaires import flow
+from questionnaires.bank import flow
 from questionnaires.models import Patient, ScreeningPart
 from questionnaires.scoring.definitions import CHOICE_KINDS, Item
 from questionnaires.scoring.rules import Value

@@ -6,7 +6,7 @@ import json
 import logging
 import secrets
 
-from questionnaires.log import ScrubFilter, scrub
+from questionnaires.security.log_scrub import ScrubFilter, scrub
 from tests.helpers import manage, production_env
 
 

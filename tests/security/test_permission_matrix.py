@@ -95,6 +95,7 @@ EXPECTED: dict[str, Rule] = {
     # Without a kiosk session on this device there is nothing to return to.
     "questionnaires:kiosk-return": Rule((LOGIN,) * 6, post=(LOGIN,) * 6),
     "healthz": Rule(ALL_OK),
+    "favicon": Rule(ALL_OK),
     "set_language": Rule(ALL_OK),
     # --- Clinicians ----------------------------------------------------------------
     "questionnaires:clinic-home": Rule(SIGNED_IN),
@@ -114,6 +115,7 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:screening-criteria": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-report": Rule(CLINIC, pk="screening"),
     "questionnaires:invitation-create": Rule(ALL_405, post=CLINIC, pk="screening"),
+    "questionnaires:screening-import-fhir": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-hand-over": Rule(ALL_405, post=CLINIC, pk="screening"),
     "questionnaires:invitation-revoke": Rule(ALL_405, post=CLINIC, pk="invitation"),
     "questionnaires:screening-export-csv": Rule(CLINIC, pk="screening"),

@@ -1,4 +1,4 @@
-"""The per-address rate limit for respondent token views (questionnaires.ratelimits)."""
+"""The per-address rate limit for respondent token views (security.ratelimits)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
-from questionnaires.ratelimits import client_ip, token_ratelimit
+from questionnaires.security.ratelimits import client_ip, token_ratelimit
 
 
 @token_ratelimit

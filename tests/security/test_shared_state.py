@@ -47,7 +47,7 @@ BURST = """
 from django.conf import settings
 from django.test import RequestFactory
 from django_ratelimit import UNSAFE
-from questionnaires.ratelimits import limited
+from questionnaires.security.ratelimits import limited
 settings.CACHES['default']['KEY_PREFIX'] = {prefix!r}
 request = RequestFactory().post('/accounts/login/', REMOTE_ADDR='198.51.100.7')
 print([limited(request, group='login', rate='5/m', methods=UNSAFE) for _ in range(5)])

@@ -51,7 +51,9 @@ def _publish_v2_with_a_higher_cutoff(admin: User) -> InstrumentVersion:
                 if condition.get("ref") == "total":
                     condition["value"] = 20
     draft.save()
-    return instrument_version_publish(version=draft, by=admin)
+    return instrument_version_publish(
+        version=draft, by=admin, wording_acknowledged=True
+    )
 
 
 def test_a_new_version_changes_nothing_for_answers_already_given(

@@ -63,7 +63,10 @@ def test_publish_refuses_a_duplicate_item_code(admin_user: User) -> None:
     draft = demo_version(publish=False)
     Item.objects.filter(version=draft, code="demo_2").update(code="demo_1")
 
-    assert "items[1].code: duplicate code demo_1" in _refusal(draft, admin_user)
+    assert (
+        "Item 2 uses the code demo_1, which an earlier item already has."
+        in _refusal(draft, admin_user)
+    )
     draft.refresh_from_db()
     assert draft.status == InstrumentVersion.Status.DRAFT
 
@@ -74,7 +77,9 @@ def test_publish_refuses_a_duplicate_option_value(admin_user: User) -> None:
         item__version=draft, item__code="demo_3", code="yes"
     ).update(value=0)
 
-    assert "items[2].options[1].value: duplicate value 0" in _refusal(draft, admin_user)
+    assert "Item 3 (demo_3): options 2.value: duplicate value 0" in _refusal(
+        draft, admin_user
+    )
 
 
 def test_publish_refuses_a_rule_naming_a_missing_item(admin_user: User) -> None:
@@ -82,7 +87,9 @@ def test_publish_refuses_a_rule_naming_a_missing_item(admin_user: User) -> None:
     draft.scoring["total"]["items"].append("demo_99")
     draft.save()
 
-    assert "scoring.total.items[2]: unknown item demo_99" in _refusal(draft, admin_user)
+    assert "Scoring (total.items[2]): unknown item demo_99" in _refusal(
+        draft, admin_user
+    )
 
 
 def test_publish_refuses_show_if_on_a_later_item(admin_user: User) -> None:
@@ -92,7 +99,10 @@ def test_publish_refuses_show_if_on_a_later_item(admin_user: User) -> None:
     )
 
     problems = _refusal(draft, admin_user)
-    assert "items[2].show_if.ref: demo_4 is not an earlier item" in problems
+    assert (
+        "Item 3 (demo_3) is shown depending on demo_4, which is not an earlier "
+        "item: branching may only refer to items before it." in problems
+    )
 
 
 def test_publish_refuses_a_band_gap(admin_user: User) -> None:
@@ -100,7 +110,7 @@ def test_publish_refuses_a_band_gap(admin_user: User) -> None:
     draft.scoring["bands"][1]["min"] = 4
     draft.save()
 
-    assert "scoring.bands[1].min: gap: 3-3 is in no band" in _refusal(draft, admin_user)
+    assert "Totals 3–3 fall in no band" in _refusal(draft, admin_user)
 
 
 def test_publish_lists_every_problem_at_once(admin_user: User) -> None:
@@ -158,7 +168,9 @@ def test_copy_as_draft_can_be_edited_and_published_as_the_next_number(
     item = draft.items.get(code="demo_1")
     item.text_en = "I stay in my room most of the day."
     item.save()
-    v2 = instrument_version_publish(version=draft, by=admin_user)
+    v2 = instrument_version_publish(
+        version=draft, by=admin_user, wording_acknowledged=True
+    )
 
     v1.refresh_from_db()
     assert v1.document == v1_document
@@ -357,7 +369,9 @@ def test_a_protocol_with_a_draft_part_is_not_published(admin_user: User) -> None
     assert "must be published first" in str(caught.value)
 
 
-def test_a_published_protocol_is_frozen() -> None:
+def test_a_published_protocol_is_frozen_and_a_changed_spec_is_its_next_version() -> (
+    None
+):
     demo_version()
     protocol = protocol_load(spec=_spec(), actor_label="tests").protocol
     assert protocol.status == Protocol.Status.PUBLISHED
@@ -367,8 +381,10 @@ def test_a_published_protocol_is_frozen() -> None:
         protocol.save()
     with pytest.raises(FrozenError):
         protocol.entries.all().delete()
-    with pytest.raises(BankError):
-        protocol_load(
-            spec=ProtocolSpec(**{**_spec().__dict__, "name": {"en": "Renamed"}}),
-            actor_label="tests",
-        )
+    renamed = protocol_load(
+        spec=ProtocolSpec(**{**_spec().__dict__, "name": {"en": "Renamed"}}),
+        actor_label="tests",
+    ).protocol
+    protocol.refresh_from_db()
+    assert (renamed.number, renamed.status) == (2, Protocol.Status.PUBLISHED)
+    assert protocol.status == Protocol.Status.RETIRED

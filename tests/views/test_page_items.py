@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django import forms
 
-from questionnaires import caches, flow
-from questionnaires.bank import loader
-from questionnaires.forms import questionnaire_form_class
+from questionnaires import caches
+from questionnaires.bank import flow, loader
+from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.models import InstrumentVersion
 from questionnaires.views import page_items
 

@@ -11,10 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from questionnaires.bank import loader
 from questionnaires.bank.protocols import load_bundled_protocols
-from questionnaires.services.bank import BankError, bank_import, protocol_load
+from questionnaires.services.bank import (
+    LICENSED_TEXT_MISSING,
+    BankError,
+    bank_import,
+    protocol_load,
+    protocols_waiting_for_text,
+)
 
 ACTOR = "manage.py load_instruments"
 
@@ -54,11 +61,15 @@ class Command(BaseCommand):
                     f"protocol {spec.code}: {loaded.protocol.get_status_display()}"
                 )
             for problem in loaded.problems:
-                self.stdout.write(f"protocol {spec.code} left as draft: {problem}")
+                if not problem.endswith(LICENSED_TEXT_MISSING):
+                    self.stdout.write(f"protocol {spec.code} left as draft: {problem}")
         if refused:
             raise CommandError(
                 "Refused:\n" + "\n".join(f"  {problem}" for problem in refused)
             )
+        waiting = waiting_sentence()
+        if waiting:
+            self.stdout.write(waiting)
         if changes:
             self.stdout.write(self.style.SUCCESS(f"{changes} change(s) loaded."))
         else:
@@ -66,3 +77,22 @@ class Command(BaseCommand):
                 f"Nothing changed: {len(definitions)} instrument versions and "
                 f"{len(specs)} protocols are already loaded."
             )
+
+
+def waiting_sentence() -> str:
+    """One sentence: which protocols wait for licensed text, and where to enter it."""
+    waiting = protocols_waiting_for_text()
+    if not waiting:
+        return ""
+    codes = sorted({p.code for protocols in waiting.values() for p in protocols})
+    places = ", ".join(
+        f"{v.instrument.code} v{v.number} at "
+        f"{reverse('admin:bank-licensed-text', args=[v.pk])}"
+        for v in sorted(waiting, key=lambda v: v.instrument.code)
+    )
+    return (
+        f"{len(codes)} protocol(s) wait for licensed item text ({', '.join(codes)}): "
+        f"an admin who holds the licence pastes the items, one per line, or uploads "
+        f"a CSV for {places} in the admin, and each protocol publishes as soon as "
+        "all of its text is in."
+    )

@@ -3,7 +3,10 @@
     python manage.py score INPUT.json [--format json] [--lang en|ja|it]
 
 INPUT is ``{"age": 19, "answers": {"<instrument>": {"<item>": value, ...}, ...}}``;
-the latest bundled version of each instrument is used. Output is the
+the latest bundled version of each instrument is used. INPUT may also be a FHIR R4
+QuestionnaireResponse or a Bundle of them (``--age`` then gives the age): each
+response is read against the bundled version it names (``url|version``) and checked
+as the upload is (docs/fhir-conformance.md). Output is the
 ``ScreeningResult.as_json()`` object on stdout. Bad input exits non-zero with every
 offending code on stderr.
 """
@@ -18,6 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from questionnaires.bank import DefinitionError, latest_by_code, load_bundled
+from questionnaires.exports import fhir
 from questionnaires.scoring import InvalidInput, score
 from questionnaires.scoring.wording import LANGUAGES
 
@@ -31,16 +35,25 @@ class Command(BaseCommand):
         parser.add_argument("input", help="input JSON file, or - for stdin")
         parser.add_argument("--format", choices=["json"], default="json")
         parser.add_argument("--lang", choices=LANGUAGES, default="en")
+        parser.add_argument(
+            "--age", type=int, help="the age, for FHIR input (which has none)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         document = self._read(options["input"])
+        named: dict[str, Any] = {}
+        if isinstance(document, dict) and document.get("resourceType") in (
+            "Bundle",
+            "QuestionnaireResponse",
+        ):
+            document, named = self._from_fhir(document, options["age"])
         if not isinstance(document, dict):
             raise CommandError('input must be an object {"age": …, "answers": {…}}')
         unknown = sorted(set(document) - {"age", "answers"})
         if unknown:
             raise CommandError(f"unknown input key(s): {', '.join(unknown)}")
         try:
-            definitions = latest_by_code(load_bundled())
+            definitions = {**latest_by_code(load_bundled()), **named}
         except DefinitionError as exc:
             raise CommandError(f"bundled instruments are invalid:\n{exc}") from exc
         try:
@@ -55,6 +68,29 @@ class Command(BaseCommand):
         self.stdout.write(
             json.dumps(result.as_json(options["lang"]), ensure_ascii=False, indent=2)
         )
+
+    def _from_fhir(
+        self, resource: dict[str, Any], age: int | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The score input of FHIR responses, and the versions they answer."""
+        if age is None:
+            raise CommandError("FHIR input needs --age")
+        try:
+            by_version = {(d.code, d.version): d for d in load_bundled()}
+        except DefinitionError as exc:
+            raise CommandError(f"bundled instruments are invalid:\n{exc}") from exc
+        try:
+            responses = fhir.read_responses(
+                resource, lambda code, n: by_version.get((code, n)), age=age
+            )
+        except fhir.ResponseProblems as exc:
+            lines = "\n".join(f"  {problem}" for problem in exc.problems)
+            raise CommandError(f"invalid FHIR input:\n{lines}") from exc
+        document = {
+            "age": age,
+            "answers": {r.definition.code: r.answers for r in responses},
+        }
+        return document, {r.definition.code: r.definition for r in responses}
 
     def _read(self, name: str) -> object:
         try:

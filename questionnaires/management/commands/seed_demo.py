@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from questionnaires import demo
 from questionnaires.models import Membership, Organisation
+from questionnaires.services import demo
 
 DEFAULT_PASSWORD = "hikiscreen-demo"  # noqa: S105  (a published demo password)
 

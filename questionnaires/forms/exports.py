@@ -1,14 +1,16 @@
-"""The organisation export's filters: date range, protocol, research variant."""
+"""The organisation export's filters (date range, protocol, research variant) and
+the FHIR uploads (a Questionnaire for the admin, QuestionnaireResponses for a part)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.exports.streams import ExportFilters
-from questionnaires.forms import ImportForm
+from questionnaires.forms.questionnaire import ImportForm
 from questionnaires.models import Protocol
 
 
@@ -64,7 +66,48 @@ class OrganisationExportForm(forms.Form):
         )
 
 
+#: The largest FHIR JSON file taken in (a bundled Questionnaire is under 100 kB).
+FHIR_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+
+def read_fhir_upload(upload: Any) -> Any:
+    """The JSON of an uploaded FHIR file, refused when too large or not JSON."""
+    if upload.size > FHIR_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(size)s MB."),
+            params={"size": FHIR_UPLOAD_MAX_BYTES // (1024 * 1024)},
+        )
+    try:
+        return json.loads(upload.read().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise forms.ValidationError(
+            _("Not a JSON file: %(error)s"), params={"error": exc}
+        ) from exc
+
+
 class QuestionnaireImportForm(ImportForm):
     """A FHIR R4 Questionnaire (JSON) to import; always as a new draft."""
 
     publish = None  # type: ignore[assignment]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.cleaned_data["document"] = read_fhir_upload(upload)
+        return upload
+
+
+class ResponseImportForm(forms.Form):
+    """A FHIR R4 QuestionnaireResponse, or a Bundle of them, for one part."""
+
+    file = forms.FileField(
+        label=_("FHIR JSON file"),
+        help_text=_(
+            "A QuestionnaireResponse, or a Bundle of them, answering this part's "
+            "questionnaires."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.cleaned_data["resource"] = read_fhir_upload(upload)
+        return upload

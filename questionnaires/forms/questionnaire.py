@@ -20,8 +20,9 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.bank.flow import text_in
 from questionnaires.bank.loader import YES_NO_OPTIONS
-from questionnaires.models import BANK_LANGUAGES, InstrumentVersion
+from questionnaires.models import LANGUAGE_CODES, InstrumentVersion
 from questionnaires.models import Item as ItemRow
 from questionnaires.scoring.definitions import (
     CHOICE_KINDS,
@@ -36,11 +37,6 @@ Value = int | float | str
 LICENSED_PLACEHOLDER = _("Text to be entered under licence")
 _TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 _classes: dict[tuple[int, str, int | None], tuple[InstrumentDefinition, type]] = {}
-
-
-def text_in(text: Mapping[str, str], lang: str) -> str:
-    """``text[lang]``, or the English text when that translation is missing."""
-    return text.get(lang) or text.get("en", "")
 
 
 def sections(definition: InstrumentDefinition) -> list[tuple[str, tuple[Item, ...]]]:
@@ -304,7 +300,7 @@ class LicensedTextForm(forms.Form):
         self.items = items
         self.fields["licence_note"].initial = version.text_licence_note
         for item in items:
-            for lang in BANK_LANGUAGES:
+            for lang in LANGUAGE_CODES:
                 self.fields[f"item-{item.code}-{lang}"] = forms.CharField(
                     label=f"{item.code} ({lang})",
                     required=lang == "en",
@@ -312,7 +308,7 @@ class LicensedTextForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
             for option in item.options.all():
-                for lang in BANK_LANGUAGES:
+                for lang in LANGUAGE_CODES:
                     name = f"option-{self._owner(item)}-{option.code}-{lang}"
                     self.fields.setdefault(
                         name,
@@ -328,7 +324,7 @@ class LicensedTextForm(forms.Form):
         return {
             item.code: {
                 lang: self.cleaned_data[f"item-{item.code}-{lang}"]
-                for lang in BANK_LANGUAGES
+                for lang in LANGUAGE_CODES
             }
             for item in self.items
         }
@@ -339,7 +335,7 @@ class LicensedTextForm(forms.Form):
                 lang: self.cleaned_data[
                     f"option-{self._owner(item)}-{option.code}-{lang}"
                 ]
-                for lang in BANK_LANGUAGES
+                for lang in LANGUAGE_CODES
             }
             for item in self.items
             for option in item.options.all()

@@ -280,7 +280,12 @@ def demo_patients_seed(
     if seed.missing_protocols:
         return seed
     now = now or timezone.now()
-    protocols = {p.code: p for p in Protocol.objects.filter(code__in=PROTOCOLS)}
+    protocols = {
+        p.code: p
+        for p in Protocol.objects.filter(
+            code__in=PROTOCOLS, status=Protocol.Status.PUBLISHED
+        )
+    }
     taken = set(
         Patient.objects.filter(
             organisation=organisation, code__in=[p.code for p in PATIENTS]

@@ -12,8 +12,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires import selectors
 from questionnaires.models import Patient, Protocol, ScreeningPart
 
 NOT_USED = ""
@@ -21,6 +23,15 @@ NOT_USED = ""
 
 class PatientForm(forms.ModelForm):
     """A pseudonymous patient: code, birth year, optional sex. Never a name."""
+
+    own_scheme = forms.BooleanField(
+        label=_("This is our code scheme"),
+        required=False,
+        help_text=_(
+            "Tick only if a code refused as looking like a name, date, e-mail or "
+            "phone number really is your clinic's own pseudonymous scheme."
+        ),
+    )
 
     class Meta:
         model = Patient
@@ -56,7 +67,29 @@ class PatientSearchForm(forms.Form):
 
 class ProtocolChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Protocol) -> str:
-        return obj.name_en
+        return protocol_line(obj)
+
+
+def protocol_line(protocol: Protocol) -> str:
+    """One line: the protocol's name, who it is for and how long it takes."""
+    size = selectors.protocol_size_for(protocol)
+    who = {
+        "self": _("for the young person"),
+        "informant": _("for a parent or family member"),
+        "clinician": _("rated by the clinician"),
+    }.get(protocol.audience, "")
+    if size.age_min is not None and protocol.audience == "self":
+        who = _("for the young person, aged %(age)s or over") % {"age": size.age_min}
+    length = ngettext(
+        "%(questions)s questions, about %(minutes)s minute",
+        "%(questions)s questions, about %(minutes)s minutes",
+        size.minutes,
+    ) % {"questions": size.questions, "minutes": size.minutes}
+    return _("%(name)s — %(who)s; %(length)s") % {
+        "name": protocol.name(get_language() or "en"),
+        "who": who,
+        "length": length,
+    }
 
 
 def _protocol_field(queryset: QuerySet[Protocol], label: Any) -> forms.Field:

@@ -1,3 +1,5 @@
+"""Instruments, versions and items: preview, try scoring, import, export, publish."""
+
 from __future__ import annotations
 
 import json
@@ -5,23 +7,32 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from questionnaires.admin import licensed_text, publishing
+from questionnaires.admin.common import (
+    FrozenMixin,
+    FrozenParentInline,
+    bank_language,
+    fhir_download,
+    staff_user,
+    version_change_url,
+)
 from questionnaires.bank import convert
 from questionnaires.bank.loader import DefinitionError
-from questionnaires.export_forms import QuestionnaireImportForm
 from questionnaires.exports import streams as export_streams
-from questionnaires.forms import (
+from questionnaires.forms.bank import GoldenCaseForm
+from questionnaires.forms.exports import QuestionnaireImportForm
+from questionnaires.forms.questionnaire import (
     LICENSED_PLACEHOLDER,
     AgeForm,
     ImportForm,
@@ -29,94 +40,16 @@ from questionnaires.forms import (
     questionnaire_form_class,
 )
 from questionnaires.models import (
-    BANK_LANGUAGES,
-    AuditEvent,
-    CrisisContact,
+    LANGUAGE_CODES,
+    GoldenCase,
     Instrument,
     InstrumentVersion,
     Item,
     ItemOption,
-    Membership,
-    Organisation,
-    Patient,
-    Protocol,
-    ProtocolEntry,
 )
 from questionnaires.scoring import InvalidInput, score
 from questionnaires.services import bank
 from questionnaires.services.exports import export_record, questionnaire_import
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "actor",
-        "actor_label",
-        "action",
-        "organisation",
-        "target_type",
-        "target_id",
-    ]
-    list_filter = ["action", "organisation"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
-# -- Question bank ---------------------------------------------------------------------
-# Frozen (published or retired) versions and protocols get no change permission, so
-# the admin shows them read-only and refuses a POST; every write goes through
-# questionnaires.services.bank.
-
-
-def _frozen(obj: object) -> bool:
-    return bool(getattr(obj, "is_frozen", False))
-
-
-class FrozenMixin:
-    """Read-only and undeletable once ``obj`` (the object or the inline's parent)
-    is frozen; the admin then shows its view-only page and refuses a POST."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _frozen(obj) and super().has_change_permission(  # type: ignore[misc]
-            request, obj
-        )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _frozen(obj) and super().has_delete_permission(  # type: ignore[misc]
-            request, obj
-        )
-
-
-class FrozenParentInline(FrozenMixin, admin.TabularInline):  # type: ignore[type-arg]
-    """An inline that is read-only once its parent version or protocol is frozen."""
-
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _frozen(obj) and super().has_add_permission(request, obj)
 
 
 class ItemInline(FrozenParentInline):
@@ -151,17 +84,30 @@ class ItemOptionInline(FrozenParentInline):
     model = ItemOption
     fields = ["order", "code", "value", "label_en", "label_ja", "label_it"]
 
-    def _parent_frozen(self, obj: Item | None) -> bool:
+    def _parentis_frozen(self, obj: Item | None) -> bool:
         return obj is not None and obj.version.is_frozen
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._parent_frozen(obj) and super().has_add_permission(request)
+        return not self._parentis_frozen(obj) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._parent_frozen(obj) and super().has_change_permission(request)
+        return not self._parentis_frozen(obj) and super().has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._parent_frozen(obj) and super().has_delete_permission(request)
+        return not self._parentis_frozen(obj) and super().has_delete_permission(request)
+
+
+class GoldenCaseInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Answers with the results this version gives; saved from "Try scoring"."""
+
+    model = GoldenCase
+    fields = ("name", "age", "answers", "expected", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class VersionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -214,7 +160,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
     list_filter = ["status", "instrument__audience", "instrument"]
     list_select_related = ["instrument"]
     search_fields = ["instrument__code", "instrument__name_en"]
-    inlines = [ItemInline]
+    inlines = [ItemInline, GoldenCaseInline]
     actions = ["publish_selected", "copy_selected_as_draft", "download_fhir_selected"]
     fieldsets = [
         (None, {"fields": ["instrument", "number", "status", "published_at"]}),
@@ -264,6 +210,11 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             path("<int:pk>/preview/", view(self.preview_view), name="bank-preview"),
             path("<int:pk>/try/", view(self.try_view), name="bank-try"),
             path("<int:pk>/text/", view(self.text_view), name="bank-text"),
+            path(
+                "<int:pk>/licensed-text/",
+                view(self.licensed_text_view),
+                name="bank-licensed-text",
+            ),
             *super().get_urls(),
         ]
 
@@ -313,15 +264,30 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                 for r in resources
             ],
         }
-        return _fhir_download(bundle, "questionnaires.fhir.json")
+        return fhir_download(bundle, "questionnaires.fhir.json")
 
     # -- views ------------------------------------------------------------------------
 
-    @method_decorator(require_POST)
+    @method_decorator(require_http_methods(["GET", "POST"]))
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = self._version(request, pk)
-        self._run(request, version, bank.instrument_version_publish, _("Published"))
-        return redirect(_change_url(version))
+        return publishing.publish_page(self, request, self._version(request, pk))
+
+    def licensed_text_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return licensed_text.licensed_text_page(
+            self, request, self._version(request, pk)
+        )
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        publishing.problems_context(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @method_decorator(require_POST)
     def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -329,13 +295,13 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         draft = self._run(
             request, version, bank.instrument_version_copy_as_draft, _("Copied")
         )
-        return redirect(_change_url(draft or version))
+        return redirect(version_change_url(draft or version))
 
     @method_decorator(require_POST)
     def retire_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = self._version(request, pk)
         self._run(request, version, bank.instrument_version_retire, _("Retired"))
-        return redirect(_change_url(version))
+        return redirect(version_change_url(version))
 
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = self._version(request, pk)
@@ -363,7 +329,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             details={"questionnaires": 1, "items": len(resource["item"])},
         )
         name = f"{version.instrument.code}-v{version.number}.fhir.json"
-        return _fhir_download(resource, name)
+        return fhir_download(resource, name)
 
     def import_fhir_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
@@ -373,7 +339,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             try:
                 imported = questionnaire_import(
                     resource=form.cleaned_data["document"],
-                    by=_user(request),
+                    by=staff_user(request),
                     base=export_streams.fhir_base(),
                 )
             except bank.BankError as exc:
@@ -385,7 +351,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                 messages.success(
                     request, f"{_('Imported as a draft')}: {imported.result.version}"
                 )
-                return redirect(_change_url(imported.result.version))
+                return redirect(version_change_url(imported.result.version))
         return self._import_page(
             request,
             "import_fhir.html",
@@ -401,7 +367,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             try:
                 result = bank.bank_import(
                     document=form.cleaned_data["document"],
-                    by=_user(request),
+                    by=staff_user(request),
                     publish=form.cleaned_data["publish"],
                 )
             except bank.BankError as exc:
@@ -412,7 +378,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                     _("Imported") if result.created else _("Already loaded, unchanged:")
                 )
                 messages.success(request, f"{verb} {result.version}")
-                return redirect(_change_url(result.version))
+                return redirect(version_change_url(result.version))
         return self._import_page(
             request,
             "import.html",
@@ -426,7 +392,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             definition = convert.version_definition(version)
         except DefinitionError as exc:
             return self._problems(request, version, exc.issues)
-        lang = _language(request)
+        lang = bank_language(request)
         form = questionnaire_form_class(definition, lang=lang)(require_answers=False)
         return self._page(request, version, "preview.html", form=form, lang=lang)
 
@@ -436,7 +402,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             definition = convert.version_definition(version)
         except DefinitionError as exc:
             return self._problems(request, version, exc.issues)
-        lang = _language(request)
+        lang = bank_language(request)
         data = request.POST if request.method == "POST" else None
         age_form = AgeForm(data)
         age = age_form.cleaned_data["age"] if age_form.is_valid() else None
@@ -444,6 +410,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             data, age=age, require_answers=False
         )
         result = None
+        case_form = GoldenCaseForm(data)
         if data is not None and age_form.is_valid() and form.is_valid():
             try:
                 scored = score(
@@ -456,12 +423,16 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                     messages.error(request, str(error))
             else:
                 result = scored.as_json()
+                name = case_form.is_valid() and case_form.cleaned_data["case_name"]
+                if name and age is not None and "_save_case" in request.POST:
+                    self._save_case(request, version, name, age, form.answers())
         return self._page(
             request,
             version,
             "try_scoring.html",
             form=form,
             age_form=age_form,
+            case_form=case_form,
             lang=lang,
             result=result,
             instrument_result=(result or {})
@@ -473,7 +444,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         version = self._version(request, pk)
         if version.licence_allows_text():
             messages.info(request, _("This instrument's text ships with it."))
-            return redirect(_change_url(version))
+            return redirect(version_change_url(version))
         items = list(version.items.prefetch_related("options"))
         form = LicensedTextForm(request.POST or None, items=items, version=version)
         if request.method == "POST" and form.is_valid():
@@ -483,17 +454,41 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
                     item_texts=form.item_texts(),
                     option_labels=form.option_labels(),
                     licence_note=form.cleaned_data["licence_note"],
-                    by=_user(request),
+                    by=staff_user(request),
                 )
             except bank.BankError as exc:
                 for problem in exc.problems:
                     messages.error(request, problem)
             else:
                 messages.success(request, _("Item text recorded."))
-                return redirect(_change_url(version))
+                return redirect(version_change_url(version))
         return self._page(request, version, "enter_text.html", form=form, admin=True)
 
     # -- helpers ----------------------------------------------------------------------
+
+    def _save_case(
+        self,
+        request: HttpRequest,
+        version: InstrumentVersion,
+        name: str,
+        age: int,
+        answers: dict[str, Any],
+    ) -> None:
+        try:
+            bank.golden_case_save(
+                version=version,
+                name=name,
+                age=age,
+                answers=answers,
+                by=staff_user(request),
+            )
+        except bank.BankError as exc:
+            for problem in exc.problems:
+                messages.error(request, problem)
+        else:
+            messages.success(
+                request, _("Saved as the golden case “%(name)s”.") % {"name": name}
+            )
 
     def _version(self, request: HttpRequest, pk: int) -> InstrumentVersion:
         if not self.has_view_permission(request):
@@ -512,7 +507,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         if not self.has_add_permission(request):
             raise PermissionDenied
         try:
-            result = service(version=version, by=_user(request))
+            result = service(version=version, by=staff_user(request))
         except bank.BankError as exc:
             messages.error(request, _("%(version)s: refused.") % {"version": version})
             for problem in exc.problems:
@@ -545,7 +540,7 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         messages.error(request, _("This draft is not a valid definition yet:"))
         for issue in issues:
             messages.error(request, str(issue))
-        return redirect(_change_url(version))
+        return redirect(version_change_url(version))
 
     def _page(
         self,
@@ -559,8 +554,8 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
             "opts": self.opts,
             "original": version,
             "version": version,
-            "languages": BANK_LANGUAGES,
-            "change_url": _change_url(version),
+            "languages": LANGUAGE_CODES,
+            "change_url": version_change_url(version),
             "title": f"{version}",
             **extra,
         }
@@ -611,125 +606,3 @@ class ItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=_("as respondents see it (English)"))
     def respondent_text(self, item: Item) -> str:
         return item.text_en or str(LICENSED_PLACEHOLDER)
-
-
-class ProtocolEntryInline(FrozenParentInline):
-    model = ProtocolEntry
-    fields = ["order", "instrument_version"]
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        if db_field.name == "instrument_version":
-            kwargs["queryset"] = InstrumentVersion.objects.select_related(
-                "instrument"
-            ).exclude(status=InstrumentVersion.Status.RETIRED)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Protocol)
-class ProtocolAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    change_form_template = "admin/questionnaires/protocol/change_form.html"
-    list_display = [
-        "code",
-        "name_en",
-        "audience",
-        "is_default",
-        "status",
-        "published_at",
-    ]
-    list_filter = ["audience", "status"]
-    inlines = [ProtocolEntryInline]
-    readonly_fields = ["status", "published_at", "problems"]
-    fieldsets = [
-        (None, {"fields": ["code", "audience", "is_default", "order"]}),
-        (_("Status"), {"fields": ["status", "published_at", "problems"]}),
-        (_("Name"), {"fields": ["name_en", "name_ja", "name_it"]}),
-        (
-            _("Description"),
-            {"fields": ["description_en", "description_ja", "description_it"]},
-        ),
-    ]
-
-    @admin.display(description=_("before it can be published"))
-    def problems(self, protocol: Protocol) -> str:
-        if protocol.pk is None or protocol.is_frozen:
-            return "-"
-        return "; ".join(bank.protocol_problems(protocol)) or str(_("nothing: ready"))
-
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:pk>/publish/",
-                view(self.publish_view),
-                name="bank-protocol-publish",
-            ),
-            *super().get_urls(),
-        ]
-
-    @method_decorator(require_POST)
-    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        protocol = get_object_or_404(Protocol, pk=pk)
-        try:
-            bank.protocol_publish(protocol=protocol, by=_user(request))
-        except bank.BankError as exc:
-            messages.error(request, _("%(p)s: not published.") % {"p": protocol})
-            for problem in exc.problems:
-                messages.error(request, problem)
-        else:
-            messages.success(request, _("Published %(p)s.") % {"p": protocol})
-        return redirect("admin:questionnaires_protocol_change", protocol.pk)
-
-
-def _fhir_download(resource: dict[str, Any], filename: str) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(resource, ensure_ascii=False, indent=2) + "\n",
-        content_type="application/fhir+json; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _change_url(version: InstrumentVersion) -> str:
-    return reverse("admin:questionnaires_instrumentversion_change", args=[version.pk])
-
-
-def _language(request: HttpRequest) -> str:
-    lang = request.GET.get("lang", "en")
-    return lang if lang in BANK_LANGUAGES else "en"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  (admin_view: staff only)
-    return request.user
-
-
-# --- Screenings (issue 6): crisis contacts are edited here; answers never are. -----
-
-
-@admin.register(CrisisContact)
-class CrisisContactAdmin(admin.ModelAdmin):
-    """An organisation's own crisis contacts per language (replace the defaults)."""
-
-    list_display = ["organisation", "language", "order", "name", "phone", "hours"]
-    list_filter = ["organisation", "language"]
-    ordering = ["organisation", "language", "order"]
-
-
-@admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    """Pseudonymous patients, read-only: clinicians manage them in the app."""
-
-    list_display = ["code", "organisation", "birth_year", "sex", "created_at"]
-    list_filter = ["organisation"]
-    search_fields = ["code"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: Patient | None = None
-    ) -> bool:
-        return False
