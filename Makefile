@@ -47,9 +47,13 @@ demo-data: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_instruments
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 
+# The dev server and, beside it, a task worker (urgent alerts, e-mails; docs/tasks.md).
+# Ctrl-C stops both; the trap also stops the worker if the server exits by itself.
 run: demo-data
-	@echo "Serving HikiScreen on http://127.0.0.1:$(PORT) (stop with Ctrl-C)"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving HikiScreen on http://127.0.0.1:$(PORT) with a task worker (stop both with Ctrl-C)"
+	$(DEMO_ENV) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py run_tasks & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like serving with gunicorn, exactly as the Docker image does (README.md).
 # Needs DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS in the environment.
@@ -82,7 +86,8 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # --- Report samples --------------------------------------------------------------------
-# Sample PDFs (positive / at-risk / negative / urgent × clinician / family × en, ja, it)
+# Sample PDFs (positive / at-risk / negative / urgent / shared × clinician / family / self
+# × en, ja, it, plus the family summary with the safety concern shared)
 # from questionnaires/reports/examples/ into out/samples/ (git-ignored).
 .PHONY: samples
 samples: setup

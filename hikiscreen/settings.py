@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After Locale and Authentication: a signed-in clinician's own language.
+    "questionnaires.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "questionnaires.security.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -242,6 +244,9 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# filemail:////abs/path (four slashes) writes each message to a file there.
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="HikiScreen <noreply@localhost>"
 )
@@ -250,6 +255,9 @@ DEFAULT_FROM_EMAIL = env.str(
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers come from each language's formats (Django's, with these overrides):
+# never a hand-written format string in a template (docs/translation.md).
+FORMAT_MODULE_PATH = ["hikiscreen.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_TZ = True
@@ -318,3 +326,7 @@ FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this is taken for lost (its worker died) and re-queued.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=600)
+# The address the app is reached at, for links in e-mails sent by background tasks.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -11,6 +11,7 @@ from questionnaires.views.public import favicon, healthz
 account_urls: list[URLPattern | URLResolver] = [
     # Django's login view, with sign-in attempts limited per client address.
     path("login/", login_ratelimit(auth_views.LoginView.as_view()), name="login"),
+    path("language/", accounts.account_language, name="account-language"),
     path("two-factor/", accounts.enrol_two_factor, name="two-factor-enrol"),
     path("two-factor/code/", accounts.verify_two_factor, name="two-factor-verify"),
     path("two-factor/qr.svg", accounts.two_factor_qr, name="two-factor-qr"),

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +25,7 @@ from django.utils import timezone
 from questionnaires import sql
 from questionnaires.bank.convert import version_definition
 from questionnaires.bank.protocols import ProtocolSize, protocol_size
+from questionnaires.bank.translations import with_translation, working_translations
 from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
     Answer,
@@ -35,14 +39,28 @@ from questionnaires.models import (
     Patient,
     Protocol,
     ProtocolEntry,
+    SafetyAcknowledgement,
+    SafetyAlert,
     Screening,
     ScreeningPart,
+    StaffProfile,
+    TranslationRecord,
 )
-from questionnaires.reports.crisis import Contact, crisis_contacts
+from questionnaires.models.translations import TRANSLATED_LANGUAGES
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.scoring.rules import Value
 
 AnyUser = User | AnonymousUser
+
+
+def staff_language(user: User) -> str:
+    """The language the user chose for their pages and PDFs; "" for the browser's."""
+    language: str | None = (
+        StaffProfile.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or ""
 
 
 def membership_list_for(user: AnyUser) -> QuerySet[Membership]:
@@ -204,6 +222,11 @@ class InvalidLink(Exception):
     """The token is unknown, expired or revoked; the page never says which."""
 
 
+class LinkReplaced(InvalidLink):
+    """A family self-check link replaced by resuming the check with its code on
+    another device: its holder is told so, and how to go on here (issue 17)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation for a raw token; InvalidLink unless it can still be used."""
     if not 20 <= len(token) <= 100:
@@ -220,7 +243,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
-    if not invitation.is_usable(timezone.now()):
+    now = timezone.now()
+    if not invitation.is_usable(now):
+        # Only a resume elsewhere revokes a self-check link (no clinician owns it).
+        if (
+            invitation.kind == Invitation.Kind.SELF_CHECK
+            and invitation.expires_at > now
+        ):
+            raise LinkReplaced
         raise InvalidLink
     return invitation
 
@@ -240,11 +270,14 @@ class PartState:
         versions: list[InstrumentVersion],
         definitions: list[InstrumentDefinition],
         answers: dict[str, dict[str, Value]] | None = None,
+        translations: Mapping[tuple[str, str], TranslationRecord] | None = None,
     ) -> None:
         self.part = part
         self.versions = versions
         self.definitions = definitions
         self._answers = answers
+        #: (instrument code, language) -> the entered translation shown.
+        self.translations = dict(translations or {})
 
     @property
     def answers(self) -> dict[str, dict[str, Value]]:
@@ -266,8 +299,27 @@ def part_state(part: ScreeningPart) -> PartState:
     """Load what a questionnaire page needs, whatever its size: its protocol's
     instrument versions in one query, or none once they are cached (a published
     protocol, loaded with the part), and its answers in one more when first used."""
-    versions, definitions = _protocol_versions(part)
-    return PartState(part=part, versions=list(versions), definitions=list(definitions))
+    versions, definitions, translations = _protocol_versions(part)
+    return PartState(
+        part=part,
+        versions=list(versions),
+        definitions=list(definitions),
+        translations=translations,
+    )
+
+
+def other_respondents_answers(
+    screening: Screening,
+) -> dict[str, dict[str, dict[str, Value]]]:
+    """The saved answers of a screening's self and family parts, by part role.
+
+    For the clinician's criteria form, which shows them beside each field.
+    """
+    found: dict[str, dict[str, dict[str, Value]]] = {}
+    for part in screening.parts.exclude(role=ScreeningPart.Role.CLINICIAN):
+        if part.role not in found:
+            found[part.role] = part_state(part).answers
+    return found
 
 
 def answers_by_code(
@@ -295,42 +347,60 @@ class _ProtocolVersions:
     #: text_entered_at of the versions whose licensed text is entered by a clinic:
     #: the one thing about a published version that can still change.
     licensed: tuple[tuple[int, datetime | None], ...]
+    translations: Mapping[tuple[str, str], TranslationRecord]
 
 
-#: Published (frozen) protocols' versions, by (pk, code, published_at).
-_protocols: ProcessCache[tuple[int, str, datetime], _ProtocolVersions] = process_cache(
-    "published_protocols", maxsize=128
+#: Published (frozen) protocols' versions, by (pk, code, published_at, translations
+#: stamp).
+_protocols: ProcessCache[tuple[int, str, datetime, str], _ProtocolVersions] = (
+    process_cache("published_protocols", maxsize=128)
 )
 
+_Versions = tuple[
+    tuple[InstrumentVersion, ...],
+    tuple[InstrumentDefinition, ...],
+    Mapping[tuple[str, str], TranslationRecord],
+]
 
-def _protocol_versions(
-    part: ScreeningPart,
-) -> tuple[tuple[InstrumentVersion, ...], tuple[InstrumentDefinition, ...]]:
+
+def _protocol_versions(part: ScreeningPart) -> _Versions:
     """The versions of the part's protocol, in order, and their definitions.
 
     A published protocol never changes (its entries are frozen), so its versions are
     kept per process. Only an instrument whose licence keeps its text out of the
     bank can still get that text entered after publication; for those (none in the
     bundled protocols' published ones) one light query checks it has not changed.
+    An entered translation (``TranslationRecord``) is laid over its version's
+    definition; publishing one changes the translations stamp, which is read from
+    Django's cache (shared by every server), so no page pays a query for it.
     """
     protocol = part.protocol if ScreeningPart.protocol.is_cached(part) else None
     key = None
     if protocol is not None and protocol.is_frozen and protocol.published_at:
-        key = (protocol.pk, protocol.code, protocol.published_at)
+        key = (protocol.pk, protocol.code, protocol.published_at, translations_stamp())
         cached = _protocols.get(key)
         if cached is not None and _licensed_text_unchanged(cached):
-            return cached.versions, cached.definitions
+            return cached.versions, cached.definitions, cached.translations
     entries = (
         ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
         .select_related("instrument_version__instrument")
         .order_by("order", "id")
     )
     versions = tuple(entry.instrument_version for entry in entries)
-    definitions = tuple(version_definition(v) for v in versions)
+    records = _with_working(
+        versions, list(TranslationRecord.objects.filter(version__in=versions))
+    )
+    definitions = tuple(
+        _translated(version_definition(v), [r for r in records if r.version_id == v.pk])
+        for v in versions
+    )
+    code_of = {v.pk: v.instrument.code for v in versions}
+    translations = {(code_of[r.version_id], r.language): r for r in records}
     if key is not None:
         _protocols.set(
             key,
             _ProtocolVersions(
+                translations=translations,
                 versions=versions,
                 definitions=definitions,
                 licensed=tuple(
@@ -340,7 +410,152 @@ def _protocol_versions(
                 ),
             ),
         )
-    return versions, definitions
+    return versions, definitions, translations
+
+
+def _translated(
+    definition: InstrumentDefinition, records: Sequence[TranslationRecord]
+) -> InstrumentDefinition:
+    for record in records:
+        definition = with_translation(definition, record.language, record.text)
+    return definition
+
+
+TRANSLATIONS_STAMP_KEY = "bank:translations-stamp"
+
+
+def translations_stamp() -> str:
+    """Changes whenever a translation is entered (kept in Django's cache).
+
+    Read from the database only when the cache has lost it.
+    """
+    stamp: str | None = cache.get(TRANSLATIONS_STAMP_KEY)
+    if stamp is None:
+        newest = TranslationRecord.objects.aggregate(n=Max("entered_at"))["n"]
+        stamp = newest.isoformat() if newest else "none"
+        cache.set(TRANSLATIONS_STAMP_KEY, stamp, None)
+    return stamp
+
+
+def translation_used(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    """The translation a respondent in ``lang`` was shown for ``version``.
+
+    The clinic's entered one, else the project's own working translation (an
+    unsaved record, ``kind`` working); None when there is none (English text, or
+    text bundled with the instrument). Reports and the FHIR Questionnaire name it:
+    ``source``, ``citation``, ``licence``, ``population`` and ``get_kind_display()``.
+    """
+    entered = (
+        TranslationRecord.objects.filter(version=version, language=lang)
+        .select_related("entered_by")
+        .first()
+    )
+    return entered or _working_record(version, lang)
+
+
+def _working_record(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    working = working_translations().get(
+        (version.instrument.code, version.number, lang)
+    )
+    if working is None:
+        return None
+    return TranslationRecord(
+        version=version,
+        language=lang,
+        kind=TranslationRecord.Kind.WORKING,
+        source=working.source,
+        licence=working.licence,
+        text=working.text,
+    )
+
+
+def _with_working(
+    versions: Sequence[InstrumentVersion], records: list[TranslationRecord]
+) -> list[TranslationRecord]:
+    """Entered translations, plus the working ones where none was entered."""
+    entered = {(r.version_id, r.language) for r in records}
+    return records + [
+        working
+        for v in versions
+        for lang in TRANSLATED_LANGUAGES
+        if (v.pk, lang) not in entered
+        and (working := _working_record(v, lang)) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class SafetyLanguageGap:
+    """A safety instrument with no validated translation for some languages."""
+
+    version: InstrumentVersion
+    #: Languages shown the project's own (working, not validated) translation.
+    working: tuple[str, ...]
+    #: Languages with no translation at all: those respondents see English.
+    english: tuple[str, ...]
+
+
+def safety_language_gaps(protocols: Iterable[Protocol]) -> list[SafetyLanguageGap]:
+    """Safety instruments of these protocols that lack a validated translation.
+
+    The clinician is told when starting a screening, so safety questions are never
+    put to a respondent in a language they were not offered without anyone knowing.
+    """
+    entries = ProtocolEntry.objects.filter(protocol__in=list(protocols)).select_related(
+        "instrument_version__instrument"
+    )
+    versions = list(
+        {e.instrument_version_id: e.instrument_version for e in entries}.values()
+    )
+    validated = set(
+        TranslationRecord.objects.filter(
+            version__in=versions, kind=TranslationRecord.Kind.VALIDATED
+        ).values_list("version_id", "language")
+    )
+    entered = set(
+        TranslationRecord.objects.filter(version__in=versions).values_list(
+            "version_id", "language"
+        )
+    )
+    gaps = []
+    for version in sorted(versions, key=lambda v: v.instrument.code):
+        definition = version_definition(version)
+        if not any(item.safety for item in definition.items):
+            continue
+        missing = [
+            lang
+            for lang in TRANSLATED_LANGUAGES
+            if lang not in definition.languages and (version.pk, lang) not in validated
+        ]
+        working = tuple(
+            lang
+            for lang in missing
+            if (version.pk, lang) in entered or _working_record(version, lang)
+        )
+        english = tuple(lang for lang in missing if lang not in working)
+        if working or english:
+            gaps.append(SafetyLanguageGap(version, working, english))
+    return gaps
+
+
+def translations_used_for(screening: Screening) -> list[TranslationRecord]:
+    """The translations the screening's respondents were shown (entered or working)."""
+    used: list[TranslationRecord] = []
+    for part in screening.parts.exclude(language="en"):
+        versions = [
+            entry.instrument_version
+            for entry in ProtocolEntry.objects.filter(
+                protocol_id=part.protocol_id
+            ).select_related("instrument_version__instrument")
+        ]
+        entered = TranslationRecord.objects.filter(
+            language=part.language, version__in=versions
+        ).select_related("version__instrument")
+        used += [
+            r
+            for r in _with_working(versions, list(entered))
+            if r.language == part.language
+        ]
+    return used
 
 
 def _licensed_text_unchanged(cached: _ProtocolVersions) -> bool:
@@ -379,19 +594,22 @@ def protocol_default(audience: str) -> Protocol:
     return protocol
 
 
-def crisis_contacts_for(
+def organisation_crisis_contacts(
     organisation: Organisation | None, lang: str
-) -> tuple[Contact, ...]:
-    """Crisis contacts for ``lang``: the organisation's own, else the defaults."""
-    override: dict[str, list[Contact]] = {}
-    if organisation is not None:
-        for contact in CrisisContact.objects.filter(
+) -> list[dict[str, str]]:
+    """The organisation's own crisis contacts for ``lang``, in order (may be empty).
+
+    The defaults per language live in ``questionnaires.reports.crisis``;
+    ``questionnaires.reports.data.crisis_contacts_for`` combines the two.
+    """
+    if organisation is None:
+        return []
+    return [
+        {"name": c.name, "phone": c.phone, "hours": c.hours}
+        for c in CrisisContact.objects.filter(
             organisation=organisation, language=lang
-        ).order_by("order", "id"):
-            override.setdefault(lang, []).append(
-                {"name": contact.name, "phone": contact.phone, "hours": contact.hours}
-            )
-    return crisis_contacts(lang, override)
+        ).order_by("order", "id")
+    ]
 
 
 def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:
@@ -488,3 +706,139 @@ def patient_records(patient: Patient) -> PatientRecords:
         invitations=invitations,
         audit_events=events,
     )
+
+
+# --- The safety loop (issue 17) ------------------------------------------------------
+
+
+def kiosk_clinician(user_pk: int) -> User | None:
+    """The active user who handed a device over, or None."""
+    return User.objects.filter(pk=user_pk, is_active=True).first()
+
+
+def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
+    """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
+    return (
+        Screening.objects.filter(
+            organisation__in=_visible_organisations(user),
+            urgent_at__isnull=False,
+            safety_acknowledgement__isnull=True,
+        )
+        .select_related("patient", "organisation")
+        .order_by("urgent_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """What the clinician pages show about an urgent screening's safety step."""
+
+    setting: str  # "away" (answered by link) or "clinic"
+    acknowledgement: SafetyAcknowledgement | None
+    escalated_at: datetime | None
+
+
+def urgent_setting(screening: Screening) -> str:
+    """Where the urgent answer was given: "away" (an invitation link) or "clinic"."""
+    parts = sorted(
+        (p for p in screening.parts.all() if p.crisis_at is not None),
+        key=lambda p: p.crisis_at,  # type: ignore[arg-type, return-value]
+    )
+    if not parts:
+        parts = [p for p in screening.parts.all() if p.role != "clinician"]
+    if parts and parts[0].mode == ScreeningPart.Mode.LINK:
+        return "away"
+    return "clinic"
+
+
+def safety_state_for(screening: Screening) -> SafetyState | None:
+    """The safety step of a screening the caller may see; None if not urgent."""
+    if screening.urgent_at is None:
+        return None
+    escalated = (
+        SafetyAlert.objects.filter(
+            screening=screening, step=SafetyAlert.Step.ESCALATION
+        )
+        .exclude(sent_at=None)
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return SafetyState(
+        setting=urgent_setting(screening),
+        acknowledgement=SafetyAcknowledgement.objects.filter(screening=screening)
+        .select_related("by")
+        .first(),
+        escalated_at=escalated,
+    )
+
+
+@dataclass(frozen=True)
+class SafetyMonth:
+    """One month of the closed loop: urgent screenings and how fast they were met."""
+
+    month: date
+    urgent: int
+    acknowledged: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    escalations: int
+    open: int
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (the value at rank ceil(fraction * n))."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def safety_figures_for(
+    organisation: Organisation, *, months: int = 12, now: datetime | None = None
+) -> list[SafetyMonth]:
+    """Per month of becoming urgent, newest first: the closed-loop figures."""
+    now = now or timezone.now()
+    first = timezone.localdate(now).replace(day=1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = datetime.combine(first, time(0), tzinfo=timezone.get_current_timezone())
+    rows = (
+        Screening.objects.filter(organisation=organisation, urgent_at__gte=since)
+        .annotate(
+            acknowledged_at=Max("safety_acknowledgement__at"),
+            escalations=Count(
+                "safety_alerts",
+                filter=Q(
+                    safety_alerts__step=SafetyAlert.Step.ESCALATION,
+                    safety_alerts__sent_at__isnull=False,
+                ),
+            ),
+        )
+        .values_list("urgent_at", "acknowledged_at", "escalations")
+    )
+    by_month: dict[date, list[tuple[datetime, datetime | None, int]]] = {}
+    for urgent_at, acknowledged_at, escalations in rows:
+        assert urgent_at is not None  # noqa: S101 (filtered on urgent_at)
+        month = timezone.localdate(urgent_at).replace(day=1)
+        by_month.setdefault(month, []).append((urgent_at, acknowledged_at, escalations))
+    figures = []
+    for month in sorted(by_month, reverse=True):
+        entries = by_month[month]
+        minutes = [
+            (acked - urgent).total_seconds() / 60
+            for urgent, acked, _esc in entries
+            if acked is not None
+        ]
+        figures.append(
+            SafetyMonth(
+                month=month,
+                urgent=len(entries),
+                acknowledged=len(minutes),
+                median_minutes=statistics.median(minutes) if minutes else None,
+                p90_minutes=_percentile(minutes, 0.9),
+                escalations=sum(1 for *_rest, esc in entries if esc),
+                open=len(entries) - len(minutes),
+            )
+        )
+    return figures

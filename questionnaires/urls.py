@@ -11,6 +11,7 @@ from questionnaires.views import (
     public,
     reports,
     respondent,
+    safety,
 )
 
 app_name = "questionnaires"
@@ -58,6 +59,11 @@ patient_urls = [
 
 screening_urls = [
     path("screenings/<int:pk>/", clinician.screening_detail, name="screening-detail"),
+    path(
+        "screenings/<int:pk>/acknowledge/",
+        safety.acknowledge_urgent,
+        name="screening-acknowledge",
+    ),
     path(
         "screenings/<int:pk>/result/",
         clinician.screening_result,
@@ -166,6 +172,21 @@ organisation_urls = [
         "clinic/<slug:slug>/audit/",
         organisation.list_audit_events,
         name="organisation-audit",
+    ),
+    path(
+        "clinic/<slug:slug>/alerts/",
+        safety.edit_alert_settings,
+        name="organisation-alerts",
+    ),
+    path(
+        "clinic/<slug:slug>/safety/",
+        safety.show_safety_figures,
+        name="organisation-safety",
+    ),
+    path(
+        "clinic/<slug:slug>/safety.csv",
+        safety.export_safety_figures_csv,
+        name="organisation-safety-csv",
     ),
 ]
 

@@ -129,7 +129,8 @@ def test_start_script_serves_the_app_with_gunicorn(database_url: str) -> None:
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.5)
-        assert body == {"status": "ok", "database": "ok"}, "gunicorn did not answer"
+        assert body is not None, "gunicorn did not answer"
+        assert (body["status"], body["database"]) == ("ok", "ok")
         # Everything but the health check is sent to HTTPS under production settings.
         request = urllib.request.Request(f"http://127.0.0.1:{port}/")  # noqa: S310
         opener = urllib.request.build_opener(_NoRedirect())
@@ -161,3 +162,16 @@ def test_make_run_serves_on_the_port_given_and_prints_links_with_it() -> None:
     assert "runserver 127.0.0.1:8123" in dry_run
     assert "seed_demo --base-url http://127.0.0.1:8123" in dry_run
     assert "8000" not in dry_run
+
+
+def test_make_run_and_compose_start_a_task_worker() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py run_tasks &" in run and "trap" in run
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert re.search(
+        r"^  worker:\n    build: \.\n"
+        r'    command: \["python", "manage.py", "run_tasks"\]',
+        compose,
+        re.M,
+    )

@@ -111,3 +111,24 @@ def page_of_item(pages: Sequence[Page], instrument: str, item: str) -> int:
 def option_code(item: Item, value: Value) -> str:
     """The stable code of the option whose value is ``value`` ("" if none)."""
     return next((o.code for o in item.options if o.value == value), "")
+
+
+def safety_triggers(
+    definition: InstrumentDefinition, codes: Sequence[str]
+) -> dict[str, list[Value]]:
+    """The option values of items in ``codes`` that alone raise an urgent flag.
+
+    Used to show crisis help the moment such an option is chosen (issue 17); each
+    value is checked with the scoring engine's own condition evaluation, the item's
+    answer being the only fact.
+    """
+    triggers: dict[str, list[Value]] = {}
+    urgent = [f for f in definition.scoring.flags if f.severity == "urgent"]
+    for item in definition.items:
+        if item.code not in codes or not item.options:
+            continue
+        for option in item.options:
+            facts = Facts(definition.code, {item.code: option.value}, None, {}, 0)
+            if any(evaluate(flag.when, facts)[0] for flag in urgent):
+                triggers.setdefault(item.code, []).append(option.value)
+    return triggers

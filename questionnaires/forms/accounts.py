@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from questionnaires.models import Membership
+from questionnaires.models import Membership, StaffProfile
 
 
 class TokenForm(forms.Form):
@@ -33,6 +33,17 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Enter the 6 digits shown in the app."))
         return token
+
+
+class StaffLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of my pages and PDFs"),
+        choices=StaffProfile.Language.choices,
+        required=False,
+        help_text=_(
+            "Family summaries can still be downloaded in any language from the result."
+        ),
+    )
 
 
 class RoleForm(forms.Form):

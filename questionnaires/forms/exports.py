@@ -16,7 +16,7 @@ from questionnaires.models import Protocol
 
 class ProtocolField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Protocol) -> str:
-        return obj.name_en
+        return obj.active_name
 
 
 class OrganisationExportForm(forms.Form):

@@ -123,9 +123,13 @@ def _friendly(item: Item, value: Any, age: int | None, problem: str) -> str:
         and isinstance(value, int)
         and value > age
     ):
+        # Say what to check, never the age itself: the respondent did not give it
+        # (the clinic recorded a birth year), so it is not theirs to be told.
         return str(
-            _("This cannot be more than the age given for this screening (%(age)s).")
-            % {"age": age}
+            _(
+                "Please check this number: it is the age when this began, so it "
+                "cannot be more than the age now."
+            )
         )
     return problem
 

@@ -52,7 +52,7 @@ _T: Mapping[str, tuple[str, str, str]] = {
     "role.self": (
         "Young person (self-report)",
         "本人（自己記入）",
-        "Il/la giovane (autovalutazione)",
+        "Il ragazzo o la ragazza (autovalutazione)",
     ),
     "role.informant": ("Family member", "ご家族", "Familiare"),
     "role.clinician": ("Clinician", "臨床担当者", "Clinico"),
@@ -240,6 +240,58 @@ _T: Mapping[str, tuple[str, str, str]] = {
     "source.family": ("Family report", "家族の回答", "Resoconto della famiglia"),
     "source.clinician": ("Clinician", "臨床担当者", "Clinico"),
     "source.none": ("—", "—", "—"),
+    "short.withdrawal": (
+        "Withdrawal (self)",
+        "ひきこもり（本人）",
+        "Ritiro (autovalutazione)",
+    ),
+    "short.withdrawal_family": (
+        "Withdrawal (family)",
+        "ひきこもり（家族）",
+        "Ritiro (famiglia)",
+    ),
+    "short.criteria": (
+        "Criteria (clinician)",
+        "基準（臨床担当者）",
+        "Criteri (clinico)",
+    ),
+    "not_asked": ("not asked", "質問していません", "non chiesto"),
+    "h.safety_items": (
+        "Safety questions and answers",
+        "安全に関する質問と回答",
+        "Domande sulla sicurezza e risposte",
+    ),
+    "h.item_answers": (
+        "Answers item by item",
+        "項目ごとの回答",
+        "Risposte item per item",
+    ),
+    "col.question": ("Question", "質問", "Domanda"),
+    "h.history": (
+        "Earlier screenings",
+        "これまでのスクリーニング",
+        "Screening precedenti",
+    ),
+    "col.date": ("Date", "日付", "Data"),
+    "col.outcome": ("Outcome", "結果", "Esito"),
+    "col.totals": ("Key totals", "主な得点", "Punteggi principali"),
+    "col.answer": ("Answer", "回答", "Risposta"),
+    "mode.kiosk": (
+        "on the clinic's device",
+        "院内の端末で回答",
+        "sul dispositivo della struttura",
+    ),
+    "mode.link": (
+        "through an invitation link",
+        "招待リンクから回答",
+        "tramite un link di invito",
+    ),
+    "mode.clinician": (
+        "entered by the clinician",
+        "臨床担当者が入力",
+        "inserito dal clinico",
+    ),
+    "decided": ("(decided)", "（判定に採用）", "(decisivo)"),
     # --- Clinician: scores ----------------------------------------------------------
     "h.scores": ("Instrument scores", "尺度の得点", "Punteggi degli strumenti"),
     "scores.legend": (
@@ -303,6 +355,258 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "使用した尺度・出典・ライセンス",
         "Strumenti, fonti e licenze",
     ),
+    # --- Audiences, disclosure, safety (issue 16) ---------------------------------
+    "title.self": (
+        "Your screening summary",
+        "あなたのスクリーニング結果のまとめ",
+        "Il riepilogo del tuo screening",
+    ),
+    "fam.safety.title": (
+        "Everyone's safety at home comes first",
+        "家にいる全員の安全が最優先です",
+        "Prima di tutto la sicurezza di tutti in casa",
+    ),
+    "fam.safety.body": (
+        "You told us that you fear for someone's safety at home now. The safety of "
+        "everyone in the home comes first, including your own. If anyone is in "
+        "danger, get to a safe place and call {emergency}. You do not have to stay "
+        "with anyone who may hurt you. The services below help with violence at "
+        "home and support families.",
+        "今、家庭内で誰かの安全が心配だとお答えいただきました。あなたご自身を含め、"
+        "家にいる全員の安全が最優先です。誰かに危険があるときは、安全な場所に移動し"
+        "てから{emergency}に電話してください。あなたを傷つけるおそれのある人のそばに"
+        "とどまる必要はありません。下の窓口では、家庭内の暴力について相談でき、ご家族"
+        "を支援しています。",
+        "Ci ha detto che ora teme per la sicurezza di qualcuno in casa. Prima di "
+        "tutto viene la sicurezza di tutti in casa, compresa la Sua. Se qualcuno è in "
+        "pericolo, si metta al sicuro e chiami il {emergency}. Non è tenuto/a a "
+        "restare vicino a chi potrebbe farLe del male. I servizi qui sotto aiutano "
+        "in caso di violenza in casa e sostengono le famiglie.",
+    ),
+    "fam.conflict.title": (
+        "Help with violence or conflict at home",
+        "家庭内の暴力や対立についての相談先",
+        "Aiuto in caso di violenza o conflitti in casa",
+    ),
+    "fam.conflict.body": (
+        "You told us about violence or serious conflict at home. The services below "
+        "help with violence at home and support families; if anyone is in danger, "
+        "get to a safe place and call {emergency}.",
+        "家庭内の暴力や深刻な対立についてお答えいただきました。下の窓口では、家庭内の"
+        "暴力について相談でき、ご家族を支援しています。誰かに危険があるときは、安全な"
+        "場所に移動してから{emergency}に電話してください。",
+        "Ci ha parlato di violenza o di gravi conflitti in casa. I servizi qui sotto "
+        "aiutano in caso di violenza in casa e sostengono le famiglie; se qualcuno è "
+        "in pericolo, si metta al sicuro e chiami il {emergency}.",
+    ),
+    "fam.shared.title": (
+        "Shared with you by the clinician",
+        "臨床担当者からお伝えすること",
+        "Condiviso con Lei dal clinico",
+    ),
+    "fam.shared.safety": (
+        "Your young person's own answers in this screening raised a concern about "
+        "their safety. The clinician has chosen to share this with you so that you "
+        "can help keep them safe. Please talk to someone now; do not wait for an "
+        "appointment.",
+        "お子さんご本人の回答に、安全についての心配がありました。お子さんの安全を"
+        "守るために、臨床担当者の判断でお伝えしています。予約を待たずに、今すぐ誰かに"
+        "相談してください。",
+        "Le risposte date dal ragazzo o dalla ragazza in questo screening hanno "
+        "sollevato una preoccupazione per la sua sicurezza. Il clinico ha scelto di "
+        "condividerla con Lei perché possa aiutare a tenerlo/a al sicuro. Per favore, "
+        "parli con qualcuno adesso, senza aspettare un appuntamento.",
+    ),
+    "fam.why.urgent": (
+        "First make sure everyone is safe, using the numbers on this page. Then a "
+        "mental-health professional can talk with your young person and with you, "
+        "understand what lies behind the withdrawal, and suggest help that fits.",
+        "まず、このページの番号を使って、全員の安全を確かめてください。そのうえで、"
+        "心の健康の専門家が、お子さんやご家族と話をして、ひきこもりの背景にあるものを"
+        "理解し、合った支援を提案してくれます。",
+        "Prima di tutto si assicuri che tutti siano al sicuro, usando i numeri di "
+        "questa pagina. Poi un professionista della salute mentale può parlare con il "
+        "ragazzo o la ragazza e con Lei, capire che cosa c'è dietro il ritiro e "
+        "proporre un aiuto adatto.",
+    ),
+    "fam.none": (
+        "No family questionnaire was answered in this screening, so this summary "
+        "holds only general advice.",
+        "今回のスクリーニングでは、ご家族用の質問票への回答がありませんでした。この"
+        "まとめには一般的な助言だけを載せています。",
+        "In questo screening non è stato compilato il questionario per la famiglia: "
+        "questo riepilogo contiene solo consigli generali.",
+    ),
+    "fam.not_asked.safety": (
+        "Safety at home and talk of self-harm were not asked about in your "
+        "questionnaire, or not answered.",
+        "今回の質問票では、家庭内の安全や自傷についての質問がなかったか、回答が"
+        "ありませんでした。",
+        "Nel Suo questionario la sicurezza in casa e i discorsi di autolesionismo non "
+        "sono stati chiesti, oppure non hanno avuto risposta.",
+    ),
+    "not_screened.suicide_risk": (
+        "Suicide risk was not screened in this screening: no suicide-risk question "
+        "(ASQ, PHQ-9 item 9, family item on talk of self-harm) was answered.",
+        "今回のスクリーニングでは自殺リスクを確認していません（ASQ、PHQ-9の項目9、"
+        "ご家族用の自傷の話題についての項目のいずれにも回答がありません）。",
+        "In questo screening il rischio suicidario non è stato valutato: nessuna "
+        "domanda sul rischio suicidario (ASQ, item 9 del PHQ-9, item della famiglia "
+        "sui discorsi di autolesionismo) ha avuto risposta.",
+    ),
+    "not_screened.family_safety": (
+        "Safety at home was not screened in this screening: the family items on "
+        "safety now and conflict at home were not answered.",
+        "今回のスクリーニングでは家庭内の安全を確認していません（ご家族用の、現在の"
+        "安全と家庭内の対立についての項目に回答がありません）。",
+        "In questo screening la sicurezza in casa non è stata valutata: gli item "
+        "della famiglia sulla sicurezza attuale e sui conflitti in casa non hanno "
+        "avuto risposta.",
+    ),
+    "missing_items": (
+        "Not answered: {items}.",
+        "未回答：{items}。",
+        "Senza risposta: {items}.",
+    ),
+    "missing.may_change": (
+        "The missing answers could change this score's band and the outcome.",
+        "未回答の項目によって、この得点の区分や結果が変わる可能性があります。",
+        "Le risposte mancanti potrebbero cambiare la fascia di questo punteggio e "
+        "l'esito.",
+    ),
+    "lower_bound": (
+        "Not finished, but the answered items already reach the cut-off "
+        "(at least {value}).",
+        "最後まで回答されていませんが、回答済みの項目だけでカットオフ値に達して"
+        "います（{value}点以上）。",
+        "Non completato, ma gli item con risposta raggiungono già la soglia "
+        "(almeno {value}).",
+    ),
+    "cutoff_source": ("Source: {source}", "出典：{source}", "Fonte: {source}"),
+    "h.contacts": (
+        "Crisis contacts given to the family and the young person",
+        "ご家族と本人に案内している相談先",
+        "Contatti di crisi indicati alla famiglia e al ragazzo o alla ragazza",
+    ),
+    # --- The young person's own summary -----------------------------------------------
+    "self.prepared": (
+        "Prepared by {org} on {date}, from your own answers.",
+        "{org}が{date}に、あなた自身の回答をもとに作成しました。",
+        "Preparato da {org} il {date}, a partire dalle tue risposte.",
+    ),
+    "self.urgent.title": (
+        "Please talk to someone now",
+        "今すぐ、誰かに話してください",
+        "Per favore, parla con qualcuno adesso",
+    ),
+    "self.urgent.body": (
+        "Some of your answers tell us you may not be safe right now. You do not have "
+        "to deal with this alone. Please tell an adult you trust or call one of the "
+        "numbers below now. If you are in danger, call {emergency}.",
+        "あなたの回答から、今、あなたが安全ではないかもしれないことがわかりました。"
+        "ひとりで抱え込まなくて大丈夫です。信頼できる大人に話すか、今すぐ下の番号に"
+        "電話してください。危険が迫っているときは{emergency}に電話してください。",
+        "Alcune tue risposte ci dicono che in questo momento potresti non essere al "
+        "sicuro. Non devi affrontarlo da solo o da sola. Parlane adesso con un adulto "
+        "di cui ti fidi o chiama uno dei numeri qui sotto. Se sei in pericolo, chiama "
+        "il {emergency}.",
+    ),
+    "self.h.told": (
+        "What you told us",
+        "あなたが答えてくれたこと",
+        "Che cosa ci hai detto",
+    ),
+    "self.room": (
+        "you rarely leave your own room",
+        "自分の部屋からほとんど出ない",
+        "esci raramente dalla tua stanza",
+    ),
+    "self.impact.true": (
+        "it gets in the way of school, work, home life or friendships, or it "
+        "troubles you",
+        "学校や仕事、家での生活、友だち関係に支障が出ているか、あなたがつらく感じて"
+        "います",
+        "ostacola la scuola, il lavoro, la vita in casa o le amicizie, oppure ti fa "
+        "stare male",
+    ),
+    "self.meaning.screen_positive": (
+        "Your answers describe a long time of staying mostly at home, going out "
+        "rarely, and daily life being affected. This is more common than many people "
+        "think, it can change, and talking to a professional helps most when it "
+        "happens early.",
+        "あなたの回答からは、長いあいだ主に家で過ごし、外出が少なく、毎日の生活に影響"
+        "が出ている様子がうかがえます。こうしたことは思われているよりよくあることで、"
+        "変わっていくことができます。早めに専門家に話すと、いちばん助けになります。",
+        "Le tue risposte descrivono un lungo periodo passato soprattutto in casa, "
+        "con poche uscite e con effetti sulla vita di tutti i giorni. Succede più "
+        "spesso di quanto si pensi, può cambiare, e parlarne presto con un "
+        "professionista aiuta di più.",
+    ),
+    "self.meaning.at_risk": (
+        "Your answers show some signs of pulling back from things, but not the whole "
+        "picture. It is worth talking it over with a professional, and answering "
+        "these questions again in 1 to 3 months.",
+        "あなたの回答には、ひきこもりの兆しがいくつか見られますが、すべてが当てはまる"
+        "わけではありません。専門家に話してみること、1〜3か月後にもう一度この質問に"
+        "答えることをおすすめします。",
+        "Le tue risposte mostrano alcuni segni di ritiro, ma non il quadro completo. "
+        "Vale la pena parlarne con un professionista e rispondere di nuovo a queste "
+        "domande tra 1-3 mesi.",
+    ),
+    "self.meaning.screen_negative": (
+        "Your answers show no sign of a long time of staying at home. If things "
+        "change, for example you go out less or everyday life gets harder, answer the "
+        "questions again or talk to someone.",
+        "あなたの回答からは、長いあいだ家にこもっている兆しは見られませんでした。外出"
+        "が減る、毎日の生活がつらくなるなど、様子が変わったときは、もう一度答えるか、"
+        "誰かに話してください。",
+        "Le tue risposte non mostrano segni di un lungo periodo passato in casa. Se "
+        "le cose cambiano, per esempio esci di meno o la vita di tutti i giorni "
+        "diventa più difficile, rispondi di nuovo alle domande o parlane con qualcuno.",
+    ),
+    "self.meaning.incomplete": (
+        "Some important answers are missing, so we cannot yet say what your answers "
+        "may mean. Please answer these too: {missing}.",
+        "大切な回答がいくつか足りないため、まだ結果をお伝えできません。次の質問にも"
+        "答えてください：{missing}。",
+        "Mancano alcune risposte importanti, quindi non possiamo ancora dirti che "
+        "cosa possono voler dire. Rispondi anche a queste: {missing}.",
+    ),
+    "self.meaning.none": (
+        "You did not answer the questions about staying at home in this screening, "
+        "so this summary holds only general advice.",
+        "今回は家で過ごす時間についての質問に回答がなかったため、このまとめには一般的"
+        "な助言だけを載せています。",
+        "In questo screening non hai risposto alle domande sul tempo passato in casa: "
+        "questo riepilogo contiene solo consigli generali.",
+    ),
+    "self.h.help": (
+        "Who you can talk to",
+        "相談できる人",
+        "Con chi puoi parlare",
+    ),
+    "self.h.danger": (
+        "If you are not safe",
+        "安全ではないと感じたら",
+        "Se non ti senti al sicuro",
+    ),
+    "self.danger": (
+        "If you ever think about hurting yourself, or you are not safe, do not wait. "
+        "Call:",
+        "自分を傷つけたいと思ったとき、または安全ではないと感じたときは、待たずに電話"
+        "してください：",
+        "Se pensi di farti del male, o non sei al sicuro, non aspettare. Chiama:",
+    ),
+    "self.not_screened": (
+        "This screening did not ask about thoughts of suicide or self-harm. If you "
+        "have such thoughts, please tell someone you trust or call a number below.",
+        "今回のスクリーニングでは、死にたい気持ちや自傷についての質問はしていません。"
+        "そうした気持ちがあるときは、信頼できる人に話すか、下の番号に電話してくださ"
+        "い。",
+        "Questo screening non ha chiesto di pensieri di suicidio o di farsi del male. "
+        "Se hai pensieri così, dillo a qualcuno di cui ti fidi o chiama un numero qui "
+        "sotto.",
+    ),
     # --- Family -----------------------------------------------------------------------
     "fam.urgent.title": (
         "Please talk to someone now",
@@ -310,25 +614,24 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "Per favore, parli con qualcuno adesso",
     ),
     "fam.urgent.body": (
-        "Some answers in this screening mean that someone may be in danger. Do not "
+        "Some of your answers mean that your young person may be in danger. Do not "
         "wait for an appointment: call one of the numbers below now. If you fear "
-        "for your young person's safety, stay with them, and call the emergency "
-        "number if there is immediate danger.",
-        "今回のスクリーニングの回答の中に、危険が迫っているかもしれないことを示すもの"
-        "がありました。予約を"
-        "待たずに、今すぐ下の番号に電話してください。お子さんの安全が心配なときは"
-        "そばにいてあげてください。差し迫った危険があるときは、緊急通報番号に電話"
-        "してください。",
-        "Alcune risposte di questo screening indicano che qualcuno potrebbe essere in "
-        "pericolo. Non "
-        "aspetti un appuntamento: chiami adesso uno dei numeri qui sotto. Se teme per "
-        "la sicurezza del/della giovane, resti vicino a lui/lei e, in caso di pericolo "
-        "immediato, chiami il numero di emergenza.",
+        "they may harm themselves, stay with them if it is safe for you, and call "
+        "{emergency} if there is immediate danger.",
+        "お答えの中に、お子さんに危険が迫っているかもしれないことを示すものがありました。"
+        "予約を待たずに、今すぐ下の番号に電話してください。お子さんが自分を傷つける"
+        "おそれがあるときは、ご自身が安全であればそばにいてください。差し迫った危険が"
+        "あるときは{emergency}に電話してください。",
+        "Alcune Sue risposte indicano che il ragazzo o la ragazza potrebbe essere in "
+        "pericolo. Non aspetti un appuntamento: chiami adesso uno dei numeri qui "
+        "sotto. Se teme che possa farsi del male, gli/le resti vicino se per Lei è "
+        "sicuro e, in caso di pericolo immediato, chiami il {emergency}.",
     ),
     "fam.prepared": (
         "Prepared by {org} on {date}, about a young person aged {age}.",
         "{org}が{date}に作成しました（{age}歳のお子さんについて）。",
-        "Preparato da {org} il {date}, riguardo a un/una giovane di {age} anni.",
+        "Preparato da {org} il {date}, riguardo a un ragazzo o una ragazza di "
+        "{age} anni.",
     ),
     "fam.h.told": ("What you told us", "お答えいただいた内容", "Che cosa ci ha detto"),
     "fam.h.meaning": (
@@ -513,9 +816,9 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "が増える、外出が減る、毎日の生活が難しくなるなど、様子が変わったときは、"
         "もう一度質問に答えるか、専門家に相談してください。",
         "Le Sue risposte al momento non mostrano segni di ritiro prolungato. Se la "
-        "situazione cambia, per esempio se il/la giovane sta più in casa, esce meno "
-        "o la vita di tutti i giorni diventa più difficile, risponda di nuovo alle "
-        "domande o ne parli con un professionista.",
+        "situazione cambia, per esempio se il ragazzo o la ragazza sta più in casa, "
+        "esce meno o la vita di tutti i giorni diventa più difficile, risponda di "
+        "nuovo alle domande o ne parli con un professionista.",
     ),
     "fam.meaning.incomplete": (
         "Some important answers are missing, so we cannot yet say what your answers "
@@ -542,9 +845,9 @@ _T: Mapping[str, tuple[str, str, str]] = {
         "お子さんやご家族と話をして、ひきこもりの背景にあるものを理解し、合った支援を"
         "提案してくれます。ご家族だけで抱え込む必要はありません。",
         "Un questionario può solo indicare che cosa vale la pena approfondire. Un "
-        "professionista della salute mentale può parlare con il/la giovane e con Lei, "
-        "capire che cosa c'è dietro il ritiro e proporre un aiuto adatto. Non deve "
-        "affrontare tutto questo da solo/a.",
+        "professionista della salute mentale può parlare con il ragazzo o la "
+        "ragazza e con Lei, capire che cosa c'è dietro il ritiro e proporre un "
+        "aiuto adatto. Non deve affrontare tutto questo da solo/a.",
     ),
     "fam.why.negative": (
         "Nothing urgent is needed now. If you are still worried, a professional "
@@ -566,6 +869,75 @@ _T: Mapping[str, tuple[str, str, str]] = {
 }
 
 _L: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "fam.how.adult": (
+        (
+            "Talk to your family doctor (GP) together with your young person, and "
+            "show them this summary.",
+            "If your young person studies, the student support or counselling "
+            "service can help.",
+            "Contact your local adult mental-health service and ask for an assessment.",
+            "If your young person does not want to go, go first on your own: many "
+            "services start by meeting the family.",
+        ),
+        (
+            "かかりつけ医に、お子さんと一緒に相談し、このまとめを見せてください。",
+            "お子さんが学生であれば、学生相談室や保健管理センターに相談できます。",
+            "お住まいの地域の精神保健福祉センターや保健所、ひきこもり地域支援センター"
+            "に相談できます。",
+            "お子さんが行きたがらないときは、まずご家族だけで相談に行くことができます。"
+            "多くの窓口は家族からの相談を受け付けています。",
+        ),
+        (
+            "Ne parli con il medico di famiglia insieme al ragazzo o alla ragazza e "
+            "mostri questo riepilogo.",
+            "Se studia, può aiutare il servizio di counseling dell'università.",
+            "Contatti il Centro di salute mentale della Sua ASL e chieda una "
+            "valutazione.",
+            "Se il ragazzo o la ragazza non vuole andare, vada prima Lei: molti "
+            "servizi iniziano incontrando la famiglia.",
+        ),
+    ),
+    "self.how.minor": (
+        (
+            "A parent or another adult you trust.",
+            "Your paediatrician or family doctor: you can show them this summary.",
+            "The school nurse or school counsellor.",
+            "Your local child and adolescent mental-health service.",
+        ),
+        (
+            "保護者や、信頼できるほかの大人",
+            "小児科やかかりつけの先生（このまとめを見せることができます）",
+            "学校の養護教諭（保健室の先生）やスクールカウンセラー",
+            "お住まいの地域の精神保健福祉センターや保健所",
+        ),
+        (
+            "Un genitore o un altro adulto di cui ti fidi.",
+            "Il tuo pediatra o medico di famiglia: puoi mostrargli questo riepilogo.",
+            "Lo sportello d'ascolto o lo psicologo della scuola.",
+            "Il servizio di neuropsichiatria dell'infanzia e dell'adolescenza (NPIA) "
+            "della tua ASL.",
+        ),
+    ),
+    "self.how.adult": (
+        (
+            "Your family doctor (GP): you can show them this summary.",
+            "If you study, your university's student support or counselling service.",
+            "Your local adult mental-health service.",
+            "Someone you trust, who can come with you.",
+        ),
+        (
+            "かかりつけ医（このまとめを見せることができます）",
+            "学生であれば、学生相談室や保健管理センター",
+            "お住まいの地域の精神保健福祉センターや保健所、ひきこもり地域支援センター",
+            "一緒に行ってくれる、信頼できる人",
+        ),
+        (
+            "Il tuo medico di famiglia: puoi mostrargli questo riepilogo.",
+            "Se studi, il servizio di counseling della tua università.",
+            "Il Centro di salute mentale della tua ASL.",
+            "Una persona di cui ti fidi, che può accompagnarti.",
+        ),
+    ),
     "how_to_read": (
         (
             "This is a screen: it sorts answers by published cut-offs and the "
@@ -633,8 +1005,8 @@ _L: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
             "Contatti il servizio di neuropsichiatria dell'infanzia e "
             "dell'adolescenza (NPIA) o il Centro di salute mentale della Sua ASL, "
             "oppure un consultorio familiare.",
-            "Se il/la giovane non vuole andare, vada prima Lei: molti servizi "
-            "iniziano incontrando la famiglia.",
+            "Se il ragazzo o la ragazza non vuole andare, vada prima Lei: molti "
+            "servizi iniziano incontrando la famiglia.",
         ),
     ),
 }
@@ -651,6 +1023,11 @@ def text(key: str, lang: str, **values: object) -> str:
     """The report string ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     template = _T[key][_index(lang)]
     return template.format(**values) if values else template
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is a report string."""
+    return key in _T
 
 
 def lines(key: str, lang: str) -> tuple[str, ...]:

@@ -20,11 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
 from questionnaires.reports import catalogue
-from questionnaires.reports.crisis import Contact, crisis_contacts
+from questionnaires.reports.crisis import (
+    Contact,
+    crisis_contacts,
+    dv_contacts,
+    emergency_number,
+    youth_contacts,
+)
 from questionnaires.scoring import wording
 from questionnaires.scoring.definitions import (
     AllOf,
@@ -34,7 +40,15 @@ from questionnaires.scoring.definitions import (
 )
 from questionnaires.scoring.rules import score_range
 
-AUDIENCES = ("clinician", "family")
+AUDIENCES = ("clinician", "family", "self")
+#: What a clinician may choose to share with the family for one download.
+SHARE_CHOICES = ("safety",)
+#: Whose answers each instrument holds (DESIGN.md §3); the rest are the young person's.
+FAMILY_INSTRUMENTS = frozenset({"withdrawal_family", "aq10_adolescent", "aq10_child"})
+CLINICIAN_INSTRUMENTS = frozenset({"criteria", "sofas"})
+#: Instruments that screen for suicide risk, and for safety at home (INSTRUMENTS.md §4).
+SUICIDE_ITEMS = {"asq": "asq_1", "phq9": "phq9_9", "withdrawal_family": None}
+ADULT_AGE = 18
 LANGUAGES = catalogue.LANGUAGES
 #: In the order of their letters (a)-(c) in Kato, Kanba & Teo 2020, onset last.
 CRITERIA = ("going_out", "duration", "impairment_or_distress", "onset_before_30")
@@ -82,6 +96,7 @@ class Respondent(TypedDict):
     role: str  # "self", "informant" or "clinician"
     instruments: list[str]
     answered_on: str | None
+    mode: NotRequired[str]  # "kiosk", "link" or "clinician" (ScreeningPart.Mode)
 
 
 class ReportMeta(TypedDict):
@@ -93,6 +108,9 @@ class ReportMeta(TypedDict):
     respondents: list[Respondent]
     crisis_contacts: NotRequired[Mapping[str, Sequence[Contact]]]
     layout_version: NotRequired[str]
+    #: Earlier scored screenings of the same patient, oldest first:
+    #: ``{"date": ISO date, "category": outcome code, "totals": {code: number}}``.
+    history: NotRequired[Sequence[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,57 @@ class ReportData:
     snapshot: Mapping[str, Any]
     instruments: Mapping[str, Mapping[str, Any]]
     meta: ReportMeta
+    #: Each respondent's own result, scored from their answers only: ``"family"``
+    #: and ``"self"`` (DESIGN.md §3). Absent when that person answered nothing.
+    own: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The answers as given, instrument code -> item code -> value (clinician only:
+    #: the safety items and the item-level answers).
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def respondent_of(code: str) -> str:
+    """Whose answers ``code`` holds: ``family``, ``clinician`` or ``self``."""
+    if code in FAMILY_INSTRUMENTS:
+        return "family"
+    if code in CLINICIAN_INSTRUMENTS:
+        return "clinician"
+    return "self"
+
+
+def _no_answers(age: int) -> dict[str, Any]:
+    """The result of a respondent who answered nothing."""
+    return {
+        "age": age,
+        "instruments": {},
+        "criteria": {},
+        "flags": [],
+        "outcome": {"category": "incomplete", "missing": []},
+    }
+
+
+def report_context(
+    data: ReportData, *, audience: str, lang: str, shared: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The context of one audience's report, each built from its own facts.
+
+    ``clinician`` reads the whole screening; ``family`` and ``self`` read only their
+    own result (``data.own``). ``shared`` (family only) holds what the clinician chose
+    to share from the young person's answers for this download (``SHARE_CHOICES``).
+    """
+    if audience == "clinician":
+        snapshot = data.snapshot
+    else:
+        snapshot = data.own.get(audience) or _no_answers(data.snapshot["age"])
+    return build_context(
+        snapshot,
+        data.instruments,
+        audience=audience,
+        lang=lang,
+        meta=data.meta,
+        shared=shared if audience == "family" else (),
+        full=data.snapshot,
+        answers=data.answers if audience == "clinician" else None,
+    )
 
 
 # --- Instrument metadata (built once per screening, then stored) ----------------------
@@ -134,6 +203,17 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
             for b in scoring.bands
         ],
         "cutoffs": cutoffs,
+        "cutoff_sources": _cutoff_sources(definition, age),
+        # Question text only where the licence lets it ship (the bundle holds none
+        # otherwise); a report then shows the code and the answer alone.
+        "item_text": {
+            item.code: dict(item.text) for item in definition.items if item.text
+        },
+        "item_options": {
+            item.code: {str(o.value): dict(o.label) for o in item.options if o.label}
+            for item in definition.items
+            if item.options
+        },
         "subscales": {
             s.code: {
                 "label": dict(s.label),
@@ -142,6 +222,31 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
             for s in scoring.subscales
         },
     }
+
+
+def _cutoff_sources(definition: InstrumentDefinition, age: int) -> list[str]:
+    """Where each cut-off in use comes from: band and flag-rule sources.
+
+    Flag rules that do not apply at ``age`` (PHQ-9's adult cut-off for a 16-year-old)
+    are left out.
+    """
+    sources: list[str] = []
+    for band in definition.scoring.bands:
+        if band.code == "above_cutoff" and band.source:
+            sources.append(_first_part(band.source))
+    for rule in definition.scoring.flags:
+        if rule.source and _total_cutoffs(rule.when, age):
+            sources.append(_first_part(rule.source))
+    if definition.code == "hq25":
+        sources.append(
+            "Kyushu University hikikomori lab page: 44 (to verify; 42 is used)."
+        )
+    return list(dict.fromkeys(sources))
+
+
+def _first_part(source: str) -> str:
+    """A source note without its reviewers' ``VERIFY:`` remark."""
+    return source.split(" VERIFY")[0].strip()
 
 
 def instruments_meta(
@@ -204,6 +309,15 @@ def format_number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def short_name(code: str, meta: Mapping[str, Any], lang: str) -> str:
+    """An instrument's short name in ``lang``: HikiScreen's own modules translated,
+    published instruments by their published abbreviation (PHQ-9 in every language)."""
+    key = f"short.{code}"
+    if catalogue.has(key):
+        return catalogue.text(key, lang)
+    return str(meta.get("short_name", code))
+
+
 def _localised(texts: Mapping[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("en", "")
 
@@ -215,14 +329,16 @@ def _parse_because(entry: str) -> tuple[str, str, str]:
     return instrument, item, value
 
 
-def _because_text(entries: Iterable[str], instruments: Mapping[str, Any]) -> list[str]:
+def _because_text(
+    entries: Iterable[str], instruments: Mapping[str, Any], lang: str = "en"
+) -> list[str]:
     """One line per instrument: ``"PHQ-9: phq9_9 = 2, total = 21"``."""
     grouped: dict[str, list[str]] = {}
     for entry in entries:
         code, item, value = _parse_because(entry)
         grouped.setdefault(code, []).append(f"{item} = {value}")
     return [
-        f"{instruments.get(code, {}).get('short_name', code)}: {', '.join(parts)}"
+        f"{short_name(code, instruments.get(code, {}), lang)}: {', '.join(parts)}"
         for code, parts in grouped.items()
     ]
 
@@ -237,8 +353,17 @@ def build_context(
     audience: str,
     lang: str,
     meta: ReportMeta,
+    shared: Sequence[str] = (),
+    full: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the ``audience`` report in ``lang`` shows, as plain data."""
+    """Everything the ``audience`` report in ``lang`` shows, as plain data.
+
+    ``snapshot`` is the result the report is about: the whole screening's for the
+    clinician, the reader's own for ``family`` and ``self`` (see
+    :func:`report_context`). ``full`` is the whole screening's result, read only for
+    what the clinician chose to share (``shared``).
+    """
     if audience not in AUDIENCES:
         raise ValueError(f"Unknown report audience {audience!r}")
     if lang not in LANGUAGES:
@@ -279,8 +404,11 @@ def build_context(
     }
     if audience == "clinician":
         context.update(_clinician(snapshot, instruments, meta, lang, urgent, flags))
+        context.update(_answers(snapshot, instruments, answers or {}, lang))
+    elif audience == "self":
+        context.update(_self(snapshot, meta, lang, category))
     else:
-        context.update(_family(snapshot, meta, lang, category))
+        context.update(_family(snapshot, meta, lang, category, shared, full))
     return context
 
 
@@ -334,7 +462,7 @@ def _clinician(
                 "code": flag["code"],
                 "label": t(f"flag.{flag['code']}"),
                 "action": action,
-                "because": _because_text(flag["because"], instruments),
+                "because": _because_text(flag["because"], instruments, lang),
             }
         )
     return {
@@ -342,12 +470,13 @@ def _clinician(
             {
                 "role": t(f"role.{r['role']}"),
                 "instruments": ", ".join(
-                    f"{instruments[c]['short_name']} "
+                    f"{short_name(c, instruments[c], lang)} "
                     + t("version_short", version=instruments[c]["version"])
                     for c in r["instruments"]
                     if c in instruments
                 ),
                 "answered_on": format_date(r.get("answered_on"), lang),
+                "mode": t(f"mode.{r['mode']}") if r.get("mode") else "",
             }
             for r in meta["respondents"]
         ],
@@ -359,11 +488,26 @@ def _clinician(
                 "severity": f["severity"],
                 "severity_label": t(f"severity.{f['severity']}"),
                 "meaning": wording.flag_explanation(f["code"], lang),
-                "because": _because_text(f["because"], instruments),
+                "because": _because_text(f["because"], instruments, lang),
             }
             for f in flags
             if f["severity"] != "urgent"
         ],
+        "not_screened": not_screened(snapshot, lang),
+        "history": [
+            {
+                "date": format_date(row["date"], lang),
+                "outcome": t(f"category.{row['category']}"),
+                "totals": " · ".join(
+                    f"{short_name(code, instruments.get(code, {}), lang)} "
+                    f"{format_number(value)}"
+                    for code, value in row["totals"].items()
+                ),
+            }
+            for row in meta.get("history", [])
+        ],
+        "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
+        "dv_contacts": dv_contacts(lang),
         "criteria": _criteria_rows(snapshot, instruments, lang),
         "scores": [
             _score_row(code, result, instruments[code], lang)
@@ -386,11 +530,106 @@ def _clinician(
     }
 
 
+#: Safety items shown with their question and answer, in order (INSTRUMENTS.md §4).
+SAFETY_ITEMS = (
+    ("asq", "asq_1"),
+    ("asq", "asq_2"),
+    ("asq", "asq_3"),
+    ("asq", "asq_4"),
+    ("asq", "asq_5"),
+    ("phq9", "phq9_9"),
+    ("withdrawal_family", "fam_self_harm_talk"),
+    ("withdrawal_family", "fam_safety_now"),
+    ("withdrawal_family", "fam_conflict"),
+)
+
+
+def _answer_label(meta: Mapping[str, Any], item: str, value: object, lang: str) -> str:
+    """An answer in words where the option has a label, else the value."""
+    if isinstance(value, str):
+        return value  # a time "HH:MM" or free text
+    shown = format_number(value)  # type: ignore[arg-type]
+    label = meta.get("item_options", {}).get(item, {}).get(shown)
+    return f"{_localised(label, lang)} ({shown})" if label else shown
+
+
+def _answers(
+    snapshot: Mapping[str, Any],
+    instruments: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Mapping[str, Any]],
+    lang: str,
+) -> dict[str, Any]:
+    """The clinician's safety items and item-level answers, with question text where
+    the licence lets it ship (else the item code alone)."""
+
+    def question(code: str, item: str) -> str:
+        text = instruments.get(code, {}).get("item_text", {}).get(item)
+        return _localised(text, lang) if text else ""
+
+    safety = []
+    for code, item in SAFETY_ITEMS:
+        given = answers.get(code)
+        if given is None:
+            answer = catalogue.text("not_asked", lang)
+        elif given.get(item) is None:
+            answer = catalogue.text("value.none", lang)
+        else:
+            answer = _answer_label(instruments.get(code, {}), item, given[item], lang)
+        safety.append(
+            {
+                "code": item,
+                "question": question(code, item),
+                "answer": answer,
+                "positive": given is not None and (given.get(item) or 0) > 0,
+            }
+        )
+    items = [
+        {
+            "instrument": short_name(code, instruments.get(code, {}), lang),
+            "rows": [
+                {
+                    "code": item,
+                    "question": question(code, item),
+                    "answer": _answer_label(
+                        instruments.get(code, {}), item, value, lang
+                    )
+                    if value is not None
+                    else catalogue.text("value.none", lang),
+                }
+                for item, value in given.items()
+            ],
+        }
+        for code, given in answers.items()
+        if code in snapshot.get("instruments", {})
+    ]
+    return {"safety_items": safety if answers else [], "item_answers": items}
+
+
+def not_screened(snapshot: Mapping[str, Any], lang: str) -> list[str]:
+    """The safety instruments not given, named as not screened (INSTRUMENTS.md §6)."""
+    answered = snapshot.get("instruments", {})
+
+    def asked(code: str, item: str | None) -> bool:
+        result = answered.get(code)
+        return result is not None and (item is None or item not in result["missing"])
+
+    found = []
+    if not (
+        asked("asq", None)
+        or asked("phq9", "phq9_9")
+        or asked(_FAMILY_MODULE, "fam_self_harm_talk")
+    ):
+        found.append(catalogue.text("not_screened.suicide_risk", lang))
+    if not asked(_FAMILY_MODULE, "fam_safety_now"):
+        found.append(catalogue.text("not_screened.family_safety", lang))
+    return found
+
+
 def _no_total(
     snapshot: Mapping[str, Any], instruments: Mapping[str, Any], lang: str
 ) -> str:
     names = [
-        instruments[code]["short_name"]
+        short_name(code, instruments[code], lang)
         for code in snapshot.get("instruments", {})
         if code in instruments and instruments[code]["range"] is None
     ]
@@ -429,13 +668,26 @@ def _criteria_rows(
     snapshot: Mapping[str, Any], instruments: Mapping[str, Any], lang: str
 ) -> list[dict[str, Any]]:
     evidence = snapshot.get("criteria_evidence", {})
+    by_source = snapshot.get("criteria_by_source", {})
     rows = []
     for name in CRITERIA:
         value = snapshot["criteria"].get(name)
         status = _status(name, value)
         source = evidence.get(name, {}).get("source")
+        values = by_source.get(name, {})
         rows.append(
             {
+                "sources": [
+                    {
+                        "source": who,
+                        "label": catalogue.text(f"source.{who}", lang),
+                        "value": value_label(name, values[who], lang)
+                        if who in values
+                        else "—",
+                        "decided": who == source,
+                    }
+                    for who in ("self", "family", "clinician")
+                ],
                 "name": name,
                 "label": catalogue.text(f"criterion.{name}", lang),
                 "status": status,
@@ -443,7 +695,7 @@ def _criteria_rows(
                 "value_label": value_label(name, value, lang),
                 "source_label": catalogue.text(f"source.{source or 'none'}", lang),
                 "because": _because_text(
-                    evidence.get(name, {}).get("because", []), instruments
+                    evidence.get(name, {}).get("because", []), instruments, lang
                 ),
             }
         )
@@ -480,7 +732,21 @@ def _score_row(
             band_label = _localised(band["label"], lang)
     if result.get("band") == "acute_positive":
         band_label = catalogue.text("band.acute_positive", lang)
-    missing = len(result.get("missing", []))
+    missing = list(result.get("missing", []))
+    texts = meta.get("item_text", {})
+    missing_text = (
+        catalogue.text(
+            "missing_items",
+            lang,
+            items="; ".join(
+                f"{code} ({_localised(texts[code], lang)})" if code in texts else code
+                for code in missing
+            ),
+        )
+        if missing
+        else ""
+    )
+    lower_bound = result.get("lower_bound")
     subscales = []
     for sub_code, value in result.get("subscales", {}).items():
         sub = meta["subscales"].get(sub_code, {"label": {}, "range": None})
@@ -496,7 +762,7 @@ def _score_row(
     return {
         "code": code,
         "name": _localised(meta["name"], lang),
-        "short_name": meta["short_name"],
+        "short_name": short_name(code, meta, lang),
         "version": catalogue.text("version_short", lang, version=meta["version"]),
         "total": format_number(total),
         "max": format_number(hi),
@@ -504,14 +770,47 @@ def _score_row(
             "score_of", lang, total=format_number(total), max=format_number(hi)
         )
         if total is not None
-        else catalogue.text("incomplete_items", lang, n=missing),
+        else catalogue.text("incomplete_items", lang, n=len(missing)),
         "complete": total is not None,
+        "missing_text": missing_text,
+        "lower_bound_text": catalogue.text(
+            "lower_bound", lang, value=format_number(lower_bound)
+        )
+        if lower_bound is not None
+        else "",
+        "may_change": catalogue.text("missing.may_change", lang)
+        if missing and lower_bound is None and len(meta["bands"]) > 1
+        else "",
+        "cutoff_sources": meta.get("cutoff_sources", []),
         "band_label": band_label,
         "cutoffs": [
             catalogue.text("cutoff", lang, value=format_number(c))
             for c in meta["cutoffs"]
         ],
         "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
+        # The chart's alternative text (PDF/UA): everything the bar shows, in words.
+        "chart_label": "; ".join(
+            part
+            for part in (
+                f"{short_name(code, meta, lang)}: "
+                + (
+                    catalogue.text(
+                        "score_of",
+                        lang,
+                        total=format_number(total),
+                        max=format_number(hi),
+                    )
+                    if total is not None
+                    else catalogue.text("incomplete_items", lang, n=len(missing))
+                ),
+                ", ".join(
+                    catalogue.text("cutoff", lang, value=format_number(c))
+                    for c in meta["cutoffs"]
+                ),
+                band_label,
+            )
+            if part
+        ),
         "subscales": subscales,
     }
 
@@ -570,20 +869,87 @@ def chart(
 
 
 def _family(
-    snapshot: Mapping[str, Any], meta: ReportMeta, lang: str, category: str
+    snapshot: Mapping[str, Any],
+    meta: ReportMeta,
+    lang: str,
+    category: str,
+    shared: Sequence[str] = (),
+    full: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The family summary: the family's own answers and what follows from them.
+
+    Nothing from the young person's own answers appears unless the clinician chose
+    to share it (``shared``); then it is named as shared, never as the parent's.
+    """
+
     def t(key: str, **values: object) -> str:
         return catalogue.text(key, lang, **values)
 
+    emergency = emergency_number(lang)
+    answered = _FAMILY_MODULE in snapshot.get("instruments", {})
     negative = category == "screen_negative"
     flags = snapshot.get("flags", [])
+    codes = {f["code"]: f for f in flags}
     other = [f for f in flags if f["code"] not in ("suicide_risk", "family_safety")]
-    meaning = (
-        t("fam.meaning.incomplete", missing=_missing_words(snapshot, lang))
-        if category == "incomplete"
-        else t(f"fam.meaning.{category}")
+    safety = codes.get("family_safety")
+    shared_safety = "safety" in shared and _self_raised_suicide(full or {})
+    boxes: list[dict[str, Any]] = []
+    if "suicide_risk" in codes:
+        boxes.append(
+            {
+                "kind": "suicide",
+                "urgent": True,
+                "title": t("fam.urgent.title"),
+                "body": t("fam.urgent.body", emergency=emergency),
+                "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
+            }
+        )
+    if shared_safety and "suicide_risk" not in codes:
+        boxes.append(
+            {
+                "kind": "shared",
+                "urgent": True,
+                "title": t("fam.shared.title"),
+                "body": t("fam.shared.safety"),
+                "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
+            }
+        )
+    if safety is not None:
+        urgent_safety = safety["severity"] == "urgent"
+        boxes.append(
+            {
+                "kind": "home" if urgent_safety else "conflict",
+                "urgent": urgent_safety,
+                "title": t(
+                    "fam.safety.title" if urgent_safety else "fam.conflict.title"
+                ),
+                "body": t(
+                    "fam.safety.body" if urgent_safety else "fam.conflict.body",
+                    emergency=emergency,
+                ),
+                "contacts": dv_contacts(lang),
+            }
+        )
+    has_urgent = any(f["severity"] == "urgent" for f in flags) or shared_safety
+    if not answered:
+        meaning = t("fam.none")
+    elif category == "incomplete":
+        meaning = t("fam.meaning.incomplete", missing=_missing_words(snapshot, lang))
+    else:
+        meaning = t(f"fam.meaning.{category}")
+    family_missing = set(
+        snapshot.get("instruments", {}).get(_FAMILY_MODULE, {}).get("missing", [])
     )
+    if has_urgent:
+        why = t("fam.why.urgent")
+    elif negative:
+        why = t("fam.why.negative")
+    else:
+        why = t("fam.why")
+    minor = snapshot["age"] < ADULT_AGE
     return {
+        "has_urgent": has_urgent,
+        "boxes": boxes,
         "prepared": t(
             "fam.prepared",
             org=meta["organisation"],
@@ -591,36 +957,86 @@ def _family(
             age=snapshot["age"],
         ),
         "contacts": crisis_contacts(lang, meta.get("crisis_contacts")),
-        "told_heading": t("fam.h.told")
-        if _FAMILY_MODULE in snapshot.get("instruments", {})
-        else t("fam.h.told_other"),
-        "told": _told(snapshot, lang),
-        "also": [t(f"fam.flag.{f['code']}") for f in _family_visible(snapshot, flags)],
+        "answered": answered,
+        "told_heading": t("fam.h.told"),
+        "told": _told(snapshot, lang, "fam") if answered else [],
+        "also": [t(f"fam.flag.{f['code']}") for f in flags],
+        "not_asked": t("fam.not_asked.safety")
+        if answered and {"fam_safety_now", "fam_self_harm_talk"} & family_missing
+        else "",
         "meaning": meaning,
         "meaning_other": t("fam.meaning.other")
         if other and category in ("screen_positive", "at_risk")
         else "",
-        "why": t("fam.why.negative") if negative else t("fam.why"),
-        "why_heading": t("fam.h.why_negative") if negative else t("fam.h.why"),
-        "how_heading": t("fam.h.how_negative") if negative else t("fam.h.how"),
-        "how": catalogue.lines("fam.how", lang),
+        "why": why,
+        "why_heading": t("fam.h.why_negative")
+        if negative and not has_urgent
+        else t("fam.h.why"),
+        "how_heading": t("fam.h.how_negative")
+        if negative and not has_urgent
+        else t("fam.h.how"),
+        "how": catalogue.lines("fam.how" if minor else "fam.how.adult", lang),
     }
 
 
-def _family_visible(
-    snapshot: Mapping[str, Any], flags: Sequence[Mapping[str, Any]]
-) -> list[Mapping[str, Any]]:
-    """The flags a family summary lists: those the family's own answers raised.
+def _self_raised_suicide(full: Mapping[str, Any]) -> bool:
+    """Whether the young person's own answers raised ``suicide_risk``."""
+    for flag in full.get("flags", []):
+        if flag["code"] == "suicide_risk":
+            return any(
+                respondent_of(_parse_because(b)[0]) == "self" for b in flag["because"]
+            )
+    return False
 
-    The young person's self-report is theirs: a parent's summary never reveals it,
-    even by naming a flag (the crisis box still shows when any answer raises one).
-    Without a family questionnaire the summary is about the answers given, so all
-    flags are listed.
+
+def suicide_share_suggestion(full: Mapping[str, Any]) -> str | None:
+    """``"minor"`` (sharing suggested), ``"adult"`` (their choice) or None.
+
+    Only when the young person's own answers raised ``suicide_risk``: for a minor the
+    app suggests sharing it with the family; for an adult it is their choice to make
+    with the clinician.
     """
-    if _FAMILY_MODULE not in snapshot.get("instruments", {}):
-        return list(flags)
-    prefix = _FAMILY_MODULE + "."
-    return [f for f in flags if any(b.startswith(prefix) for b in f["because"])]
+    if not _self_raised_suicide(full):
+        return None
+    return "minor" if full.get("age", ADULT_AGE) < ADULT_AGE else "adult"
+
+
+def _self(
+    snapshot: Mapping[str, Any], meta: ReportMeta, lang: str, category: str
+) -> dict[str, Any]:
+    """The young person's own summary, addressed to them, from their answers only."""
+
+    def t(key: str, **values: object) -> str:
+        return catalogue.text(key, lang, **values)
+
+    answered_codes = set(snapshot.get("instruments", {}))
+    answered = _SELF_MODULE in answered_codes
+    flags = snapshot.get("flags", [])
+    suicide = any(f["code"] == "suicide_risk" for f in flags)
+    if not answered:
+        meaning = t("self.meaning.none")
+    elif category == "incomplete":
+        meaning = t("self.meaning.incomplete", missing=_missing_words(snapshot, lang))
+    else:
+        meaning = t(f"self.meaning.{category}")
+    minor = snapshot["age"] < ADULT_AGE
+    screened = bool({"asq", "phq9"} & answered_codes)
+    return {
+        "has_urgent": suicide,
+        "prepared": t(
+            "self.prepared",
+            org=meta["organisation"],
+            date=format_date(meta["report_date"], lang),
+        ),
+        "urgent_body": t("self.urgent.body", emergency=emergency_number(lang)),
+        "contacts": crisis_contacts(lang, meta.get("crisis_contacts"))
+        + (youth_contacts(lang) if minor else ()),
+        "answered": answered,
+        "told": _told(snapshot, lang, "self") if answered else [],
+        "meaning": meaning,
+        "not_screened": "" if screened or suicide else t("self.not_screened"),
+        "how": catalogue.lines("self.how.minor" if minor else "self.how.adult", lang),
+    }
 
 
 def _missing_words(snapshot: Mapping[str, Any], lang: str) -> str:
@@ -649,8 +1065,12 @@ def _evidence_values(snapshot: Mapping[str, Any], criterion: str) -> dict[str, s
     }
 
 
-def _told(snapshot: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
-    """ "What you told us": the four criteria in everyday words."""
+def _told(snapshot: Mapping[str, Any], lang: str, reader: str) -> list[dict[str, str]]:
+    """ "What you told us": the reader's own answers to the four criteria.
+
+    ``snapshot`` is the reader's own result, so every number is theirs; where they
+    gave no number the criterion's value is put in words, or "not answered".
+    """
 
     def t(key: str, **values: object) -> str:
         return catalogue.text(key, lang, **values)
@@ -670,7 +1090,7 @@ def _told(snapshot: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
 
     going = _evidence_values(snapshot, "going_out")
     if going.get("rarely_leaves_room") == "1":
-        going_out = t("fam.room")
+        going_out = t(f"{reader}.room")
     elif going.get("days_out_per_week") == "1":
         going_out = t("fam.day")
     elif "days_out_per_week" in going:
@@ -694,7 +1114,7 @@ def _told(snapshot: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             "label": t("fam.told.impact"),
             "value": not_answered
             if impact is None
-            else t(f"fam.impact.{'true' if impact else 'false'}"),
+            else t(f"{reader}.impact.true" if impact else "fam.impact.false"),
         },
         {"label": t("fam.told.onset"), "value": onset},
     ]

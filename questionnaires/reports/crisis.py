@@ -80,6 +80,98 @@ DEFAULT_CONTACTS: Mapping[str, tuple[Contact, ...]] = {
 }
 
 
+#: The emergency number to name in advice ("call 119"), keyed by report language.
+EMERGENCY_NUMBER: Mapping[str, str] = {
+    "en": "999 (or 112)",
+    "ja": "110（警察）または119（救急）",
+    "it": "112",
+}
+
+#: Domestic-violence and family support lines, for ``family_safety`` (INSTRUMENTS.md
+#: §6), keyed by report language; emergency first.
+DV_CONTACTS: Mapping[str, tuple[Contact, ...]] = {
+    "en": (
+        {
+            "name": "Emergency services (police, ambulance)",
+            "phone": "999 (UK) · 112",
+            "hours": "24 hours",
+        },
+        {
+            "name": "National Domestic Abuse Helpline (UK, Refuge)",
+            "phone": "0808 2000 247",
+            "hours": "24 hours, free",
+        },
+    ),
+    "ja": (
+        {"name": "警察（身の危険があるとき）", "phone": "110", "hours": "24時間"},
+        {
+            "name": "DV相談ナビ（最寄りの配偶者暴力相談支援センター）",
+            "phone": "#8008",
+            "hours": "センターにより異なります",
+        },
+        {
+            "name": "DV相談＋（プラス）",
+            "phone": "0120-279-889",
+            "hours": "24時間・無料",
+        },
+    ),
+    "it": (
+        {
+            "name": "Numero unico di emergenza",
+            "phone": "112",
+            "hours": "24 ore su 24",
+        },
+        {
+            "name": "1522 – Numero antiviolenza e stalking",
+            "phone": "1522",
+            "hours": "24 ore su 24, gratuito",
+        },
+    ),
+}
+
+
+#: Lines for children and young people, added to an under-18's own summary where the
+#: language's country has one.
+YOUTH_CONTACTS: Mapping[str, tuple[Contact, ...]] = {
+    "en": (
+        {
+            "name": "Childline (UK, up to 19)",
+            "phone": "0800 1111",
+            "hours": "24 hours, free",
+        },
+    ),
+    "ja": (
+        {
+            "name": "チャイルドライン（18歳まで）",
+            "phone": "0120-99-7777",
+            "hours": "毎日16時〜21時・無料",
+        },
+    ),
+    "it": (
+        {
+            "name": "Telefono Azzurro (bambini e ragazzi)",
+            "phone": "19696",
+            "hours": "24 ore su 24, gratuito",
+        },
+    ),
+}
+
+
+def youth_contacts(lang: str) -> tuple[Contact, ...]:
+    """Lines for children and young people in ``lang``'s country (may be empty)."""
+    return YOUTH_CONTACTS.get(lang, ())
+
+
+def emergency_number(lang: str) -> str:
+    """The emergency number to name in advice for ``lang`` (English's as fallback)."""
+    return EMERGENCY_NUMBER.get(lang, EMERGENCY_NUMBER["en"])
+
+
+def dv_contacts(lang: str) -> tuple[Contact, ...]:
+    """Domestic-violence and family support contacts for ``lang``."""
+    return DV_CONTACTS.get(lang, DV_CONTACTS["en"])
+
+
 def crisis_contacts(
     lang: str, override: Mapping[str, Sequence[Contact]] | None = None
 ) -> tuple[Contact, ...]:

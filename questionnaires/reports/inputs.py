@@ -16,6 +16,7 @@ from questionnaires.reports.context import (
     ReportMeta,
     Respondent,
     instruments_meta,
+    respondent_of,
 )
 from questionnaires.scoring import InvalidInput, score
 from questionnaires.scoring.errors import InputError
@@ -33,6 +34,9 @@ def report_from_input(
     report_date: str,
 ) -> ReportData:
     """The snapshot, instruments metadata and report metadata of one INPUT document.
+
+    Each instrument's answers belong to its respondent (DESIGN.md §3), so the family's
+    and the young person's own results are scored from their answers alone.
 
     Raises :class:`InvalidInput` with the engine's messages for bad input. Every
     respondent is dated ``report_date``: an INPUT file carries no answer times.
@@ -60,4 +64,15 @@ def report_from_input(
         "report_date": report_date,
         "respondents": respondents,
     }
-    return ReportData(snapshot=snapshot, instruments=instruments, meta=meta)
+    own = {}
+    for reader in ("family", "self"):
+        theirs = {c: a for c, a in answers.items() if respondent_of(c) == reader}
+        if theirs:
+            own[reader] = score(definitions, theirs, age=result.age).as_json(lang)
+    return ReportData(
+        snapshot=snapshot,
+        instruments=instruments,
+        meta=meta,
+        own=own,
+        answers={c: dict(a) for c, a in answers.items()},
+    )

@@ -19,7 +19,7 @@ import logging
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from questionnaires.reports.context import ReportData, ReportMeta, build_context
+from questionnaires.reports.context import ReportData, ReportMeta, report_context
 
 TEMPLATES = {
     "clinician": "questionnaires/reports/clinician_report.html",
     "family": "questionnaires/reports/family_summary.html",
+    "self": "questionnaires/reports/self_summary.html",
 }
 STYLESHEET = "css/report.css"
 #: Every report language needs its font family installed (Debian package in brackets).
@@ -165,11 +166,16 @@ def layout_version() -> str:
     return digest.hexdigest()[:10]
 
 
-def build_html(data: ReportData, *, audience: str, lang: str) -> str:
+def build_html(
+    data: ReportData, *, audience: str, lang: str, shared: Sequence[str] = ()
+) -> str:
     """The final report HTML: context (pure) rendered through the audience template."""
     meta: ReportMeta = {**data.meta, "layout_version": layout_version()}
-    context = build_context(
-        data.snapshot, data.instruments, audience=audience, lang=lang, meta=meta
+    context = report_context(
+        ReportData(data.snapshot, data.instruments, meta, data.own, data.answers),
+        audience=audience,
+        lang=lang,
+        shared=shared,
     )
     return render_to_string(TEMPLATES[audience], context)
 
@@ -184,16 +190,30 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def render_report(data: ReportData, *, audience: str, lang: str) -> bytes:
-    """The PDF of one report (fonts checked first)."""
+def render_report(
+    data: ReportData, *, audience: str, lang: str, shared: Sequence[str] = ()
+) -> bytes:
+    """The PDF of one report (fonts checked first); ``shared`` as in report_context."""
     ensure_fonts(lang)
-    return html_to_pdf(build_html(data, audience=audience, lang=lang))
+    return html_to_pdf(build_html(data, audience=audience, lang=lang, shared=shared))
 
 
-def cache_key(data: ReportData, *, audience: str, lang: str) -> str:
-    """The report's content address: its data, audience, language and layout."""
+def cache_key(
+    data: ReportData, *, audience: str, lang: str, shared: Sequence[str] = ()
+) -> str:
+    """The report's content address: its data, audience, language, sharing, layout."""
     payload = json.dumps(
-        [data.snapshot, data.instruments, data.meta, audience, lang, layout_version()],
+        [
+            data.snapshot,
+            data.instruments,
+            data.meta,
+            data.own,
+            data.answers,
+            audience,
+            lang,
+            sorted(shared),
+            layout_version(),
+        ],
         sort_keys=True,
         ensure_ascii=False,
         default=str,
@@ -206,6 +226,7 @@ def render_report_cached(
     *,
     audience: str,
     lang: str,
+    shared: Sequence[str] = (),
     cache: BaseCache | None = None,
     owner: str = "",
 ) -> bytes:
@@ -215,11 +236,11 @@ def render_report_cached(
     :func:`forget_cached_reports` can delete it when the owner's data is erased.
     """
     store = default_cache if cache is None else cache
-    key = cache_key(data, audience=audience, lang=lang)
+    key = cache_key(data, audience=audience, lang=lang, shared=shared)
     cached = store.get(key)
     if isinstance(cached, bytes):
         return cached
-    pdf = render_report(data, audience=audience, lang=lang)
+    pdf = render_report(data, audience=audience, lang=lang, shared=shared)
     store.set(key, pdf, CACHE_SECONDS)
     if owner:
         _remember(store, owner, key)

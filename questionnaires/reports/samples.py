@@ -1,5 +1,8 @@
 """Write every sample PDF: each example input × audience × language (``make samples``).
 
+``shared`` is a 15-year-old whose own answers raised a suicide risk while the parent's
+did not; it adds the family summary the clinician chose to share that concern in.
+
 Run as ``python -m questionnaires.reports.samples [OUT_DIR]`` (it sets Django up).
 Inputs are ``questionnaires/reports/examples/*.json`` (the ``manage.py score``
 format); output ``OUT_DIR/<case>-<audience>-<lang>.pdf``, by default ``out/samples``.
@@ -13,8 +16,14 @@ import sys
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
-CASES = ("positive", "at_risk", "negative", "urgent")
-PATIENT_CODES = {"positive": "P-0101", "at_risk": "P-0102", "negative": "P-0103"}
+CASES = ("positive", "at_risk", "negative", "urgent", "shared")
+PATIENT_CODES = {
+    "positive": "P-0101",
+    "at_risk": "P-0102",
+    "negative": "P-0103",
+    "urgent": "P-0104",
+    "shared": "P-0105",
+}
 
 
 def main(out_dir: Path) -> None:
@@ -35,12 +44,16 @@ def main(out_dir: Path) -> None:
                 data,
                 lang=lang,
                 organisation="Demo Clinic",
-                patient_code=PATIENT_CODES.get(case, "P-0104"),
+                patient_code=PATIENT_CODES[case],
                 report_date="2025-11-24",
             )
-            for audience in AUDIENCES:
-                pdf = render_report(report, audience=audience, lang=lang)
-                path = out_dir / f"{case}-{audience}-{lang}.pdf"
+            variants: list[tuple[str, tuple[str, ...]]] = [(a, ()) for a in AUDIENCES]
+            if case == "shared":
+                variants.append(("family", ("safety",)))
+            for audience, shared in variants:
+                pdf = render_report(report, audience=audience, lang=lang, shared=shared)
+                suffix = "-shared" if shared else ""
+                path = out_dir / f"{case}-{audience}{suffix}-{lang}.pdf"
                 path.write_bytes(pdf)
                 sys.stdout.write(f"{path} {len(pdf) // 1024} KB\n")
 

@@ -40,7 +40,7 @@ from questionnaires.scoring.definitions import (
     SEVERITIES,
     InstrumentDefinition,
 )
-from questionnaires.scoring.rules import Value, natural
+from questionnaires.scoring.rules import Number, Value, natural, raw_total, tidy
 from questionnaires.scoring.types import (
     Category,
     Criteria,
@@ -250,7 +250,13 @@ def combine_criteria(
     evidence: dict[str, tuple[str, ...]] = {}
     decided_by: dict[str, str] = {}
     disagreements: list[Disagreement] = []
+    by_source: dict[str, dict[str, str | bool]] = {}
     for name in CRITERIA_NAMES:
+        by_source[name] = {
+            source: _json_value(decisions[name][0])
+            for source, decisions in decided.items()
+            if not _undecided(decisions[name][0])
+        }
         clinician = decided.get("clinician", {}).get(name)
         self_ = decided.get("self", {}).get(name)
         family = decided.get("family", {}).get(name)
@@ -287,6 +293,7 @@ def combine_criteria(
         onset_before_30=values["onset_before_30"],  # type: ignore[arg-type]
         evidence=evidence,
         decided_by=decided_by,
+        by_source=by_source,
     )
     return criteria, tuple(disagreements)
 
@@ -337,11 +344,9 @@ def outcome(
     """
     unmet = unmet_criteria(criteria)
     hq25 = instruments.get(HQ25)
-    hq25_high = (
-        hq25 is not None
-        and hq25.complete
-        and hq25.total is not None
-        and hq25.band == HQ25_CUTOFF_BAND
+    hq25_high = hq25 is not None and (
+        (hq25.complete and hq25.total is not None and hq25.band == HQ25_CUTOFF_BAND)
+        or hq25.lower_bound is not None  # H7
     )
     missing: tuple[str, ...] = ()
     if not unmet:
@@ -376,6 +381,28 @@ def _missing_answers(criteria: Criteria, answered: Iterable[str]) -> tuple[str, 
     present = set(answered)
     modules = [c for c in (SELF, FAMILY, CLINICIAN) if c in present] or [SELF]
     return tuple(f"{m}.{item}" for m in modules for item in needed)
+
+
+def hq25_lower_bound(
+    definition: InstrumentDefinition, counted: Mapping[str, Value]
+) -> Number | None:
+    """H7: the answered items' contributions of an unfinished HQ-25, if >= the cut-off.
+
+    Every HQ-25 contribution is 0-4 (reverse items 4 - x), so the missing items can
+    only add: a partial sum at or above the cut-off already places the total there.
+    None for any other instrument or when the partial sum is below the cut-off.
+    """
+    if definition.code != HQ25:
+        return None
+    cutoff = next(
+        (b.min for b in definition.scoring.bands if b.code == HQ25_CUTOFF_BAND), None
+    )
+    rule = definition.scoring.total
+    answered = [(c, counted[c]) for c in rule.items if c in counted]
+    if cutoff is None or rule.method != "sum":
+        return None
+    partial = tidy(raw_total(rule, answered))  # type: ignore[arg-type]
+    return partial if partial >= cutoff else None
 
 
 def asq_band(band: str | None, answers: Mapping[str, Value]) -> str | None:

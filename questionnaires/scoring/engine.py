@@ -35,7 +35,7 @@ from questionnaires.scoring.rules import (
 )
 from questionnaires.scoring.types import InstrumentResult, ScreeningResult
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 AGE_MIN, AGE_MAX = 10, 100
 _TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 ASQ = "asq"
@@ -196,6 +196,11 @@ def score_instrument(
         s.code: compute_score(s.rule, counted, missing, scoring.missing)
         for s in scoring.subscales
     }
+    if missing and scoring.missing.rule == "incomplete":
+        # M1: any required item missing makes the total null, even one outside the
+        # total's items (the ASQ's shown ``asq_5``); band and flags still hold (U1).
+        total = None
+    lower_bound = clinical.hq25_lower_bound(definition, counted) if missing else None
     band = range_band(scoring.bands, total)
     if code == ASQ:
         band = clinical.asq_band(band, counted)
@@ -214,6 +219,7 @@ def score_instrument(
         complete=not missing,
         missing=tuple(missing),
         ignored=tuple(ignored),
+        lower_bound=lower_bound,
     )
     return result, counted
 

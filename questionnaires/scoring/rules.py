@@ -133,7 +133,7 @@ def compute_score(
             answered.append((code, value))  # type: ignore[arg-type]
     if method == "value":
         return answered[0][1] if answered else None
-    total = _raw_total(rule, answered)
+    total = raw_total(rule, answered)
     if missing.rule == "prorate" and len(answered) < len(rule.items):
         if not answered or len(answered) < (missing.min_answered or len(rule.items)):
             return None
@@ -142,7 +142,7 @@ def compute_score(
     return tidy(total)
 
 
-def _raw_total(rule: ScoreRule, answered: Iterable[tuple[str, Number]]) -> Number:
+def raw_total(rule: ScoreRule, answered: Iterable[tuple[str, Number]]) -> Number:
     method = rule.method
     if method == "sum":
         reverse = rule.reverse
@@ -178,9 +178,9 @@ def minutes(hhmm: str) -> int:
 def sleep_midpoint(sleep_time: str, wake_time: str) -> float:
     """Midpoint of sleep in minutes after midnight, crossing midnight (§4).
 
-    Sleeping 03:00 and waking 15:00 gives 540 (09:00). Equal times are taken as no
-    sleep at all (midpoint = that time) rather than 24 hours: neither reading is
-    validated, and this one does not invent a reversal.
+    Sleeping 03:00 and waking 15:00 gives 540 (09:00). Equal times give that
+    time here, but ``Facts.value`` never asks: equal sleep and wake times are not a
+    night's sleep that can be placed, so they raise no ``sleep_reversal`` (V1a).
     """
     start = minutes(sleep_time)
     length = (minutes(wake_time) - start) % 1440
@@ -222,6 +222,9 @@ class Facts:
             sleep, wake = (self.answers.get(c) for c in sources)
             if not isinstance(sleep, str) or not isinstance(wake, str):
                 return None
+            if sleep == wake:
+                return None  # V1a: no night's sleep that can be placed
+
             return sleep_midpoint(sleep, wake)
         raise ValueError(f"unknown reference {ref!r}")
 

@@ -70,10 +70,16 @@ class InstrumentResult:
     complete: bool
     missing: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
+    #: H7: an unfinished HQ-25's answered contributions when they already reach the
+    #: cut-off (missing items can only add), else None.
+    lower_bound: Number | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The DESIGN.md §3 instrument entry, plus version, missing and ignored."""
-        return {
+        """The DESIGN.md §3 instrument entry, plus version, missing and ignored.
+
+        ``lower_bound`` (H7) is present only when set.
+        """
+        data: dict[str, Any] = {
             "total": self.total,
             "subscales": dict(self.subscales),
             "band": self.band,
@@ -82,6 +88,9 @@ class InstrumentResult:
             "missing": list(self.missing),
             "ignored": list(self.ignored),
         }
+        if self.lower_bound is not None:
+            data["lower_bound"] = self.lower_bound
+        return data
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,10 @@ class Criteria:
     onset_before_30: bool | None
     evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     decided_by: Mapping[str, str] = field(default_factory=dict)
+    #: Each source's own value per criterion (``{"duration": {"self": "below",
+    #: "family": "at_risk"}}``), undecided values left out: a clinician sees every
+    #: source side by side, not only the one that decided.
+    by_source: Mapping[str, Mapping[str, str | bool]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The DESIGN.md §3 ``criteria`` object."""
@@ -207,6 +220,9 @@ class ScreeningResult:
             "criteria_evidence": {
                 name: {"source": self.criteria.decided_by[name], "because": list(why)}
                 for name, why in self.criteria.evidence.items()
+            },
+            "criteria_by_source": {
+                name: dict(values) for name, values in self.criteria.by_source.items()
             },
             "disagreements": [d.as_json() for d in self.disagreements],
             "flags": [f.as_json(lang) for f in self.flags],

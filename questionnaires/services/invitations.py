@@ -261,3 +261,31 @@ def kiosk_invitations_revoke(
             details={"screening": screening_pk, "revoked": count},
         )
     return count
+
+
+#: Wrong passwords allowed at a device's hand-back before the hand-over ends.
+KIOSK_RETURN_ATTEMPTS = 3
+
+
+def kiosk_clinician_check(*, user_pk: int, password: str) -> User | None:
+    """The clinician who handed the device over, if ``password`` is theirs.
+
+    Deliberately not ``authenticate()``: a guess typed on a shared device must never
+    count toward the sign-in lock-out of the account or of the clinic's address
+    (one curious patient behind the clinic's NAT would lock everyone out). The
+    hand-over allows only ``KIOSK_RETURN_ATTEMPTS`` guesses, then needs a full
+    sign-in, which the lock-out does protect.
+    """
+    user = selectors.kiosk_clinician(user_pk)
+    if user is None or not user.check_password(password):
+        return None
+    return user
+
+
+def kiosk_hand_back_end(*, screening_pk: int) -> None:
+    """Record that a hand-over ended after too many wrong passwords."""
+    audit_record(
+        actor_label="respondent",
+        action="kiosk.hand_back_refused",
+        details={"screening": screening_pk, "attempts": KIOSK_RETURN_ATTEMPTS},
+    )

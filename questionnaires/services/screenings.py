@@ -33,6 +33,7 @@ from questionnaires.models import (
 )
 from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition
 from questionnaires.scoring.rules import Value
+from questionnaires.services import safety
 from questionnaires.services.audit import audit_record
 from questionnaires.services.patients import patient_code_problems, patients_with_code
 
@@ -271,6 +272,7 @@ def _with_answers(
         versions=state.versions,
         definitions=state.definitions,
         answers=selectors.answers_by_code(rows, code_of),
+        translations=state.translations,
     )
 
 
@@ -305,17 +307,15 @@ def _urgent(
 
 
 def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
-    """Mark the screening urgent, and record it, unless it already is (another part
-    of it may have marked it since ``screening`` was read)."""
     if screening.urgent_at is not None:
         return
     marked = Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
         urgent_at=now
     )
-    if not marked:
-        screening.refresh_from_db(fields=["urgent_at"])
-        return
     screening.urgent_at = now
+    if not marked:
+        return  # another request marked it first, and alerted
+    safety.urgent_alert_open(screening=screening, now=now)
     audit_record(
         actor_label="respondent" if source != "clinician" else "",
         action="screening.urgent",
@@ -399,6 +399,7 @@ def _screening_rescore(screening: Screening, *, now: datetime) -> None:
     if result and result.flag("suicide_risk") and screening.urgent_at is None:
         screening.urgent_at = now
         fields.append("urgent_at")
+        safety.urgent_alert_open(screening=screening, now=now)
     if all(p.is_submitted for p in parts):
         screening.completed_at = now
         fields.append("completed_at")
@@ -416,14 +417,23 @@ def screening_result_view(*, screening: Screening, by: User) -> None:
 
 
 def report_download_record(
-    *, screening: Screening, audience: str, by: User | None, lang: str
+    *,
+    screening: Screening,
+    audience: str,
+    by: User | None,
+    lang: str,
+    shared: Sequence[str] = (),
 ) -> None:
-    """Record a PDF download (by a clinician, or by the respondent's own link)."""
+    """Record a PDF download (by a clinician, or by the respondent's own link).
+
+    ``shared`` names what the clinician chose to share from the young person's own
+    answers in a family summary (empty: nothing).
+    """
     audit_record(
         actor=by,
         actor_label="" if by else "respondent",
         action="report.download",
         target=screening,
         organisation=screening.organisation,
-        details={"audience": audience, "lang": lang},
+        details={"audience": audience, "lang": lang, "shared": list(shared)},
     )

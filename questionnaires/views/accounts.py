@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,9 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from questionnaires.forms.accounts import TokenForm
+from questionnaires import selectors
+from questionnaires.forms.accounts import StaffLanguageForm, TokenForm
+from questionnaires.middleware import SESSION_KEY as LANGUAGE_SESSION_KEY
 from questionnaires.security import two_factor
 from questionnaires.security.ratelimits import login_ratelimit
+from questionnaires.services import profiles
 from questionnaires.services import two_factor as services
 
 
@@ -160,3 +164,26 @@ def locked_out(
     return render(
         request, "registration/lockout.html", {"minutes": minutes}, status=429
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_language(request: HttpRequest) -> HttpResponse:
+    """The language of the user's own pages and PDFs (else the browser's)."""
+    user = _signed_in(request)
+    form = StaffLanguageForm(
+        request.POST or None, initial={"language": selectors.staff_language(user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        profiles.staff_language_set(user=user, language=language)
+        request.session[LANGUAGE_SESSION_KEY] = language
+        response = redirect("account-language")
+        # The stored choice replaces any language picked earlier in this browser.
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        if language:
+            translation.activate(language)
+        messages.success(request, _("Your language is saved."))
+        return response
+    return render(request, "registration/language.html", {"form": form})

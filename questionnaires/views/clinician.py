@@ -7,6 +7,7 @@ screening is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -17,11 +18,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questionnaires import selectors
+from questionnaires.bank.flow import text_in
 from questionnaires.forms.patients import PatientEraseForm
 from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.forms.screening import (
@@ -29,14 +34,15 @@ from questionnaires.forms.screening import (
     PatientSearchForm,
     ScreeningStartForm,
 )
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports import charts
-from questionnaires.reports.context import build_context
+from questionnaires.reports.context import report_context, suicide_share_suggestion
+from questionnaires.reports.data import crisis_contacts_for, screening_report_data
+from questionnaires.scoring.rules import natural
 from questionnaires.security.qr import qr_svg
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import patients as patient_services
 from questionnaires.services import screenings as services
-from questionnaires.views.reports import screening_report_data
 
 
 def _user(request: HttpRequest) -> User:
@@ -49,7 +55,12 @@ def _user(request: HttpRequest) -> User:
 def clinic_home(request: HttpRequest) -> HttpResponse:
     memberships = selectors.membership_list_for(request.user)
     return render(
-        request, "questionnaires/clinician/home.html", {"memberships": memberships}
+        request,
+        "questionnaires/clinician/home.html",
+        {
+            "memberships": memberships,
+            "urgent_queue": selectors.urgent_queue_for(request.user),
+        },
     )
 
 
@@ -190,8 +201,27 @@ def start_screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_start.html",
-        {"patient": patient, "form": form},
+        {
+            "patient": patient,
+            "form": form,
+            "safety_gaps": [
+                {
+                    "name": gap.version.instrument.active_name,
+                    "working": _language_names(gap.working),
+                    "english": _language_names(gap.english),
+                }
+                for gap in selectors.safety_language_gaps(
+                    [p for role in ("self", "informant") for p in protocols[role]]
+                )
+            ],
+        },
     )
+
+
+def _language_names(codes: tuple[str, ...]) -> str:
+    names = (translation.get_language_info(code)["name_translated"] for code in codes)
+    # Japanese lists take the ideographic comma.
+    return pgettext("list separator", ", ").join(str(name) for name in names)
 
 
 @never_cache
@@ -227,7 +257,12 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_detail.html",
-        {"screening": screening, "patient": screening.patient, "rows": rows},
+        {
+            "screening": screening,
+            "patient": screening.patient,
+            "rows": rows,
+            "safety": selectors.safety_state_for(screening),
+        },
     )
 
 
@@ -271,6 +306,44 @@ def hand_over_device(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     return redirect("questionnaires:respond-start", token=issued.token)
 
 
+#: Criteria items -> the self and family items shown beside them (INSTRUMENTS.md §3).
+_BESIDE = {
+    "months_withdrawn": ("months_withdrawn",),
+    "days_out_per_week": ("days_out_per_week",),
+    "rarely_leaves_room": ("rarely_leaves_room",),
+    "onset_age": ("onset_age",),
+    "impairment_significant": (
+        "impair_school_work",
+        "impair_home",
+        "impair_relationships",
+    ),
+    "distressed": ("distressed",),
+}
+_MODULE_OF_ROLE = {"self": "withdrawal", "informant": "withdrawal_family"}
+
+
+def criteria_hints(
+    answers: Mapping[str, Mapping[str, Mapping[str, object]]],
+) -> dict[str, str]:
+    """Per criteria item, what the young person and the family answered (or "")."""
+    hints: dict[str, str] = {}
+    for item, sources in _BESIDE.items():
+        parts = []
+        for role, label in (("self", _("Young person")), ("informant", _("Family"))):
+            given = answers.get(role, {}).get(_MODULE_OF_ROLE[role], {})
+            values = [
+                f"{code} = {natural(given[code])}"
+                if len(sources) > 1
+                else natural(given[code])
+                for code in sources
+                if given.get(code) is not None
+            ]
+            said = ", ".join(values) if values else _("not answered")
+            parts.append(f"{label}: {said}")
+        hints[item] = " · ".join(parts)
+    return hints
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
@@ -278,7 +351,7 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, screening_pk=pk, role=ScreeningPart.Role.CLINICIAN
     )
     state = selectors.part_state(part)
-    lang = "en"
+    lang = _page_language()
     data = request.POST if request.method == "POST" else None
     submit = request.method == "POST" and "submit" in request.POST
     forms = [
@@ -290,6 +363,15 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for definition in state.definitions
     ]
+    hints = criteria_hints(selectors.other_respondents_answers(part.screening))
+    for form in forms:
+        for code, field in form.fields.items():
+            if code in hints:
+                field.help_text = format_html(
+                    '{}<strong class="criteria-beside d-block">{}</strong>',
+                    field.help_text or "",
+                    hints[code],
+                )
     if part.is_submitted:
         for form in forms:
             for field in form.fields.values():
@@ -320,10 +402,16 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": part.screening,
             "patient": part.screening.patient,
             "part": part,
-            "forms": forms,
+            "forms": [(text_in(form.definition.name, lang), form) for form in forms],
             "errors": sum(len(form.errors) for form in forms if form.is_bound),
         },
     )
+
+
+def _page_language() -> str:
+    """The language of this page (the clinician's), as a report language."""
+    lang = (translation.get_language() or "en")[:2]
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @never_cache
@@ -333,15 +421,12 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
     services.screening_result_view(screening=screening, by=_user(request))
     report: dict[str, Any] | None = None
+    share_suggestion: str | None = None
+    lang = _page_language()
     if screening.result:
-        data = screening_report_data(screening, lang="en")
-        report = build_context(
-            data.snapshot,
-            data.instruments,
-            audience="clinician",
-            lang="en",
-            meta=data.meta,
-        )
+        data = screening_report_data(screening, lang=lang)
+        report = report_context(data, audience="clinician", lang=lang)
+        share_suggestion = suicide_share_suggestion(screening.result)
     return render(
         request,
         "questionnaires/clinician/screening_result.html",
@@ -350,8 +435,11 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": screening.patient,
             "report": report,
             "side_by_side": charts.side_by_side(screening),
-            "contacts": selectors.crisis_contacts_for(screening.organisation, "en")
+            "share_suggestion": share_suggestion,
+            "safety": selectors.safety_state_for(screening),
+            "contacts": crisis_contacts_for(screening.organisation, lang)
             if screening.is_urgent
             else (),
+            "translations": selectors.translations_used_for(screening),
         },
     )

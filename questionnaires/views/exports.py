@@ -135,7 +135,12 @@ def _export_page(
     return render(
         request,
         "questionnaires/exports/organisation_export.html",
-        {"organisation": organisation, "form": form},
+        {
+            "organisation": organisation,
+            "form": form,
+            # The closed-loop figures are for org admins (issue 17).
+            "safety_csv": selectors.user_administers(request.user, organisation),
+        },
         status=status,
     )
 

@@ -4,8 +4,9 @@ A respondent page shows one section of one instrument version in one language.
 What each question looks like (its label, help text, choices, input type and
 limits) comes from the same form class that validates the page's POST, so the page
 offers exactly what the form accepts. For a published version that never changes,
-so it is kept per process (``_fields``, keyed by the version's primary key, its
-publication and licensed-text timestamps, the language and the section), and so is
+so it is kept per process (``_fields``, keyed by the version's primary key and the
+form class, which is made once per definition, language and section: a translation
+or licensed text entered later makes a new definition, so a new key), and so is
 each question's HTML in each state a respondent can see without an error (``_html``:
 no answer or one of its choices, shown or hidden). A typed-in answer and a refused
 POST's errors are rendered on every request. The template escapes every text: bank
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -69,9 +69,9 @@ class PageItem:
         return " ".join(ids)
 
 
-#: What identifies a published page's questions: the version's primary key, when it
-#: was published, when its licensed text was entered, the language and the section.
-FieldsKey = tuple[int, datetime | None, datetime | None, str, int | None]
+#: What identifies a published page's questions: the version's primary key and the
+#: form class (questionnaire_form_class: one per definition, language and section).
+FieldsKey = tuple[int, type[QuestionnaireForm]]
 
 
 @dataclass(frozen=True)
@@ -93,22 +93,13 @@ _html: ProcessCache[tuple[FieldsKey, str, str | None, bool], str] = process_cach
 
 
 def item_fields(
-    form_class: type[QuestionnaireForm],
-    version: InstrumentVersion,
-    *,
-    section: int | None,
+    form_class: type[QuestionnaireForm], version: InstrumentVersion
 ) -> PageFields:
     """The questions of ``form_class`` (one version, language and section); kept
     per process for a published version."""
     if version.published_at is None:
         return PageFields(fields=_build(form_class), key=None)
-    key = (
-        version.pk,
-        version.published_at,
-        version.text_entered_at,
-        form_class.lang,
-        section,
-    )
+    key = (version.pk, form_class)
     return PageFields(
         fields=_fields.get_or_set(key, lambda: _build(form_class)), key=key
     )

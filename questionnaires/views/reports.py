@@ -1,31 +1,26 @@
 """PDF downloads: the clinician and family reports of a screening.
 
 The PDFs themselves come from ``questionnaires.reports`` (rendered once per content
-and cached); this module gathers what a report is built from and records every
-download in the audit trail.
+and cached; gathered by ``questionnaires.reports.data``); this module serves them and
+records every download in the audit trail, with what the clinician chose to share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from questionnaires import selectors
-from questionnaires.models import Screening, ScreeningPart
-from questionnaires.reports.context import (
-    AUDIENCES,
-    ReportData,
-    Respondent,
-    instruments_meta,
-)
+from questionnaires.models import Screening
+from questionnaires.reports.context import AUDIENCES, SHARE_CHOICES, ReportData
+from questionnaires.reports.data import screening_report_data
 from questionnaires.reports.pdf import cache_owner, render_report_cached
-from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.services import screenings as services
 
 LANGUAGES = ("en", "ja", "it")
@@ -39,13 +34,18 @@ def pdf_response(
     screening: Screening,
     by: User | None,
     filename: str,
+    shared: Sequence[str] = (),
 ) -> HttpResponse:
-    """The PDF as a download, recorded in the audit trail."""
+    """The PDF as a download, recorded in the audit trail with what was shared."""
     pdf = render_report_cached(
-        data, audience=audience, lang=lang, owner=cache_owner(screening.pk)
+        data,
+        audience=audience,
+        lang=lang,
+        shared=shared,
+        owner=cache_owner(screening.pk),
     )
     services.report_download_record(
-        screening=screening, audience=audience, by=by, lang=lang
+        screening=screening, audience=audience, by=by, lang=lang, shared=shared
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
@@ -53,67 +53,23 @@ def pdf_response(
     return response
 
 
-def report_data(
-    screening: Screening,
-    *,
-    parts: Iterable[ScreeningPart],
-    snapshot: Mapping[str, Any],
-    lang: str,
-) -> ReportData:
-    """What a report is rendered from: a snapshot and the submitted ``parts``."""
-    definitions: dict[str, InstrumentDefinition] = {}
-    respondents: list[Respondent] = []
-    for part in parts:
-        if part.submitted_at is None:
-            continue
-        state = selectors.part_state(part)
-        definitions.update(state.definitions_by_code)
-        respondents.append(
-            {
-                "role": part.role,
-                "instruments": list(state.definitions_by_code),
-                "answered_on": part.submitted_at.date().isoformat(),
-            }
-        )
-    organisation = screening.organisation
-    return ReportData(
-        snapshot=snapshot,
-        instruments=instruments_meta(
-            definitions, snapshot.get("instruments", {}).keys(), age=screening.age
-        ),
-        meta={
-            "organisation": organisation.name if organisation else "HikiScreen",
-            "patient_code": screening.patient.code if screening.patient else "—",
-            "report_date": (screening.scored_at or screening.created_at)
-            .date()
-            .isoformat(),
-            "respondents": respondents,
-            "crisis_contacts": {
-                lang: list(selectors.crisis_contacts_for(organisation, lang))
-            },
-        },
-    )
-
-
-def screening_report_data(screening: Screening, *, lang: str) -> ReportData:
-    """The whole screening's report data: every submitted part."""
-    return report_data(
-        screening,
-        parts=screening.parts.all(),
-        snapshot=screening.result or {},
-        lang=lang,
-    )
-
-
 @require_GET
 @login_required
 def download_report(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
-    lang = request.GET.get("lang", "en")
+    # Without ?lang=, the clinician's own language (their profile, else the browser).
+    lang = request.GET.get("lang") or (translation.get_language() or "en")[:2]
     if audience not in AUDIENCES or lang not in LANGUAGES or not screening.result:
         raise Http404
     assert isinstance(request.user, User)  # noqa: S101 - login_required
     code = slugify(screening.patient.code) if screening.patient else "screening"
+    # Disclosure is the clinician's choice for this download, default nothing
+    # (a visible choice on the result page); only the family summary can share.
+    shared = (
+        sorted(set(request.GET.getlist("share")) & set(SHARE_CHOICES))
+        if audience == "family"
+        else []
+    )
     return pdf_response(
         data=screening_report_data(screening, lang=lang),
         audience=audience,
@@ -121,4 +77,5 @@ def download_report(request: HttpRequest, pk: int, audience: str) -> HttpRespons
         screening=screening,
         by=request.user,
         filename=f"hikiscreen-{audience}-{code}-{screening.pk}",
+        shared=shared,
     )

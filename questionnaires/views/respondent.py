@@ -13,16 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questionnaires import selectors
 from questionnaires.bank import flow
+from questionnaires.bank.flow import safety_triggers
 from questionnaires.bank.loader import dump_condition
 from questionnaires.bank.protocols import protocol_size
 from questionnaires.forms.questionnaire import (
@@ -35,13 +37,20 @@ from questionnaires.forms.screening import (
     ResumeCodeForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
-from questionnaires.reports.context import ReportData, build_context
+from questionnaires.reports.context import ReportData, report_context
+from questionnaires.reports.data import (
+    crisis_contacts_for,
+    part_report_data,
+    reader_of,
+)
 from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import page_items, reports
 
 ACTIONS = ("next", "back", "save", "autosave")
+# The hand-back checks the password itself (never through axes' backend).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def respondent_language() -> str:
@@ -103,10 +112,13 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "lang": ctx.lang,
         "is_kiosk": ctx.is_kiosk,
         "is_self_check": ctx.is_self_check,
+        # Italian addresses a parent as "Lei" and a young person as "tu": the
+        # templates pick the message context by who is reading (docs/translation.md).
+        "to_parent": ctx.part.role == ScreeningPart.Role.INFORMANT,
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
-            selectors.crisis_contacts_for(organisation, ctx.lang) if crisis else ()
+            crisis_contacts_for(organisation, ctx.lang) if crisis else ()
         ),
         "resume_code": _resume_code(request, ctx.part),
         "minutes": _minutes(ctx),
@@ -129,6 +141,10 @@ def _with_context(view: Any) -> Any:
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> Any:
         try:
             ctx = _load(request, token)
+        except selectors.LinkReplaced:
+            return render(
+                request, "questionnaires/respond/link_replaced.html", status=409
+            )
         except selectors.InvalidLink:
             return _invalid_link(request)
         return view(request, ctx, *args, **kwargs)
@@ -204,9 +220,7 @@ def _items(
     if form is not None:
         current.update(_posted_values(form, page))
     fields = page_items.item_fields(
-        _form_class(ctx, page),
-        ctx.state.versions_by_code[page.instrument.code],
-        section=_section_index(page, ctx.pages),
+        _form_class(ctx, page), ctx.state.versions_by_code[page.instrument.code]
     )
     return page_items.page_items(
         fields,
@@ -419,6 +433,12 @@ def _render_page(
     attribution = (
         page.instrument.licence.attribution if page.first_of_instrument else ""
     )
+    # A clinic's licensed translation names where it comes from (docs/translation.md).
+    translation = (
+        ctx.state.translations.get((page.instrument.code, ctx.lang))
+        if page.first_of_instrument
+        else None
+    )
     return render(
         request,
         "questionnaires/respond/page.html",
@@ -430,13 +450,39 @@ def _render_page(
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
+            translation=translation,
+            # Safety questions in English to someone who reads another language: the
+            # clinician was told when starting, and asks them in person too.
+            safety_in_english=ctx.lang not in page.instrument.languages
+            and any(item.safety for item in page.items),
             errors=errors,
             branching=_branching_data(ctx, page),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
             answered=",".join(answered),
+            **_crisis_on_page(ctx, page),
         ),
         status=status,
     )
+
+
+def _crisis_on_page(ctx: Context, page: flow.Page) -> dict[str, Any]:
+    """What static/js/crisis.js needs to show the crisis help the moment a safety
+    item on this page is answered positively: each such field's name and the
+    values that raise an urgent flag, and the contacts (issue 17)."""
+    if ctx.part.crisis_at is not None:
+        return {}  # the crisis help is already on the page
+    triggers = safety_triggers(page.instrument, [item.code for item in page.items])
+    if not triggers:
+        return {}
+    organisation = ctx.part.screening.organisation
+    return {
+        "crisis_triggers": {
+            # The field's name, with QuestionnaireForm's prefix.
+            f"{page.instrument.code}-{code}": [str(v) for v in values]
+            for code, values in triggers.items()
+        },
+        "crisis_template_contacts": crisis_contacts_for(organisation, ctx.lang),
+    }
 
 
 @dataclass(frozen=True)
@@ -540,24 +586,14 @@ def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 def _report_data(ctx: Context) -> ReportData:
     """The respondent's own report: this part's answers only."""
-    return reports.report_data(
-        ctx.part.screening,
-        parts=[ctx.part],
-        snapshot=ctx.part.result or {},
-        lang=ctx.lang,
-    )
+    return part_report_data(ctx.part, lang=ctx.lang)
 
 
 def _family_summary(ctx: Context) -> dict[str, Any] | None:
     if not ctx.part.result:
         return None
-    data = _report_data(ctx)
-    return build_context(
-        data.snapshot,
-        data.instruments,
-        audience="family",
-        lang=ctx.lang,
-        meta=data.meta,
+    return report_context(
+        _report_data(ctx), audience=reader_of(ctx.part), lang=ctx.lang
     )
 
 
@@ -569,7 +605,9 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
         raise Http404
     return reports.pdf_response(
         data=_report_data(ctx),
-        audience="family",
+        # A parent's link only ever shows the parent's own summary; the young
+        # person's link their own, addressed to them.
+        audience=reader_of(ctx.part),
         lang=ctx.lang,
         screening=ctx.part.screening,
         by=None,
@@ -579,35 +617,45 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def kiosk_return(request: HttpRequest) -> HttpResponse:
-    """Give the device back to the clinician: only their password opens it again."""
+    """Give the device back to the clinician: only their password opens it again.
+
+    Wrong guesses here never count toward the sign-in lock-out; after a few the
+    hand-over ends and only a full sign-in opens the clinic pages. The page names
+    nobody: the username would help whoever holds the device guess.
+    """
     kiosk = request.session.get("kiosk")
-    user = (
-        get_user_model().objects.filter(pk=kiosk["user"], is_active=True).first()
-        if kiosk
-        else None
-    )
-    if kiosk is None or user is None:
+    if kiosk is None:
         return redirect("login")
     form = KioskReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        authenticated = authenticate(
-            request,
-            username=user.get_username(),
-            password=form.cleaned_data["password"],
+        clinician = invitation_services.kiosk_clinician_check(
+            user_pk=kiosk["user"], password=form.cleaned_data["password"]
         )
-        if authenticated is not None:
+        if clinician is not None:
             screening_pk = kiosk["screening"]
             invitation_services.kiosk_invitations_revoke(
-                screening_pk=screening_pk, by=authenticated
+                screening_pk=screening_pk, by=clinician
             )
-            login(request, authenticated)
+            login(request, clinician, backend=MODEL_BACKEND)
             return redirect("questionnaires:screening-detail", pk=screening_pk)
-        form.add_error("password", gettext("That password is not right."))
-    return render(
-        request,
-        "questionnaires/respond/kiosk_return.html",
-        {"form": form, "username": user.get_username()},
-    )
+        wrong = kiosk.get("wrong", 0) + 1
+        if wrong >= invitation_services.KIOSK_RETURN_ATTEMPTS:
+            invitation_services.kiosk_hand_back_end(screening_pk=kiosk["screening"])
+            request.session.flush()
+            return redirect(f"{reverse('login')}?hand_over_ended=1")
+        request.session["kiosk"] = {**kiosk, "wrong": wrong}
+        form.add_error(
+            "password",
+            ngettext(
+                "That password is not right. %(left)d try left before a full "
+                "sign-in is needed.",
+                "That password is not right. %(left)d tries left before a full "
+                "sign-in is needed.",
+                invitation_services.KIOSK_RETURN_ATTEMPTS - wrong,
+            )
+            % {"left": invitation_services.KIOSK_RETURN_ATTEMPTS - wrong},
+        )
+    return render(request, "questionnaires/respond/kiosk_return.html", {"form": form})
 
 
 # --- Family self-check without a clinician ------------------------------------------

@@ -34,7 +34,7 @@ def test_clinician_hands_the_tablet_over_and_reads_the_result(
     visitor.check("patients")
     page.get_by_role("link", name="Add a patient").click()
     visitor.check("patient-new")
-    page.get_by_label("Code").fill("A-123")
+    page.locator("#id_code").fill("A-123")
     page.get_by_label("Birth year").fill("2007")
     page.get_by_role("button", name="Add patient").click()
     page.wait_for_url("**/patients/*/")

@@ -312,3 +312,18 @@ def test_new_link_after_the_open_screening_was_answered_says_there_is_none(
     assert "DEMO-005 has no open screening any more" in output
     assert not LINK.search(output)
     assert Invitation.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_clinic_alert_reaches_its_alert_address_through_a_worker(
+    protocols: dict[str, Any],
+) -> None:
+    from django.core import mail
+
+    _seed()
+    call_command("run_tasks", once=True, sweep_every=0, verbosity=0)
+    # The demo's urgent screening is weeks old, so its escalation is due too.
+    alert, escalation = mail.outbox
+    assert alert.subject == "A screening needs a safety assessment today"
+    assert alert.to == ["clinician@example.org", "duty@demo-clinic.example"]
+    assert escalation.to == ["admin@example.org"]

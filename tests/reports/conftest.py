@@ -10,9 +10,9 @@ from questionnaires.reports.context import ReportData
 from questionnaires.reports.inputs import report_from_input
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "questionnaires/reports/examples"
-CASES = ("positive", "at_risk", "negative", "urgent")
+CASES = ("positive", "at_risk", "negative", "urgent", "shared")
 LANGS = ("en", "ja", "it")
-AUDIENCES = ("clinician", "family")
+AUDIENCES = ("clinician", "family", "self")
 
 
 @cache

@@ -17,6 +17,7 @@ from questionnaires.reports.context import (
     build_context,
     chart,
     format_date,
+    report_context,
 )
 from questionnaires.reports.crisis import DEFAULT_CONTACTS, Contact, crisis_contacts
 from questionnaires.scoring import wording
@@ -36,10 +37,15 @@ def strings(value: Any) -> Iterator[str]:
 
 
 def context(case: str, audience: str, lang: str) -> dict[str, Any]:
-    data = example(case, lang)
-    return build_context(
-        data.snapshot, data.instruments, audience=audience, lang=lang, meta=data.meta
-    )
+    return report_context(example(case, lang), audience=audience, lang=lang)
+
+
+def own_flags(case: str, audience: str) -> list[dict[str, Any]]:
+    """The flags of the result an audience's report is built from."""
+    data = example(case)
+    if audience == "clinician":
+        return list(data.snapshot["flags"])
+    return list(data.own.get(audience, {}).get("flags", []))
 
 
 META: ReportMeta = {
@@ -119,19 +125,23 @@ def test_clinician_context_has_every_section(case, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_family_context_has_every_section(case, lang):
     ctx = context(case, "family", lang)
-    for key in ("told", "meaning", "why", "how", "contacts", "not_a_diagnosis"):
+    for key in ("meaning", "why", "how", "contacts", "not_a_diagnosis"):
         assert ctx[key], key
+    # "What you told us" only when the family answered.
+    assert bool(ctx["told"]) is ("family" in example(case).own)
     assert ctx["contacts"] == crisis_contacts(lang)
-    # A negative screen recommends no assessment, so no heading says one is next.
+    # A negative screen recommends no assessment, so no heading says one is next,
+    # unless something urgent needs doing first.
     negative = ctx["outcome"]["category"] == "screen_negative"
-    assert (ctx["why_heading"] == catalogue.text("fam.h.why", lang)) is not negative
+    assert (ctx["why_heading"] == catalogue.text("fam.h.why", lang)) is (
+        not negative or ctx["has_urgent"]
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_urgent_box_exactly_when_an_urgent_flag_is_raised(case, audience):
-    data = example(case)
-    urgent = [f["code"] for f in data.snapshot["flags"] if f["severity"] == "urgent"]
+    urgent = [f["code"] for f in own_flags(case, audience) if f["severity"] == "urgent"]
     ctx = context(case, audience, "en")
     assert ctx["has_urgent"] is bool(urgent)
     if audience == "clinician":
@@ -220,6 +230,9 @@ def test_comparison_lists_disagreements_or_says_why_there_are_none():
 
 def test_family_summary_does_not_reveal_the_young_persons_own_flags():
     """PHQ-9 and GAD-7 are self-report: the parent's summary does not name them."""
+    shared = context("shared", "family", "en")
+    assert shared["also"] == []
+    assert not shared["has_urgent"]
     ctx = context("urgent", "family", "en")
     assert "low mood" not in ctx["also"]
     assert "a lot of worry" not in ctx["also"]
@@ -264,14 +277,25 @@ def test_a_bare_design_md_snapshot_renders():
             )
             assert not ctx["has_urgent"]
             assert [s for s in strings(ctx) if wording.find_forbidden(s)] == []
+    gad7: dict[str, Any] = {
+        "total": None,
+        "subscales": {},
+        "band": None,
+        "complete": False,
+    }
+    answered = {"gad7": gad7, "withdrawal_family": gad7}
     family = build_context(
-        snapshot, instruments, audience="family", lang="en", meta=META
+        {**snapshot, "instruments": answered},
+        instruments,
+        audience="family",
+        lang="en",
+        meta=META,
     )
     assert "how many months" in family["meaning"]
 
 
-def test_family_summary_says_less_than_a_month_not_zero_months():
-    told = context("negative", "family", "en")["told"]
+def test_own_summary_says_less_than_a_month_not_zero_months():
+    told = context("negative", "self", "en")["told"]
     assert told[0]["value"] == "less than a month"
 
 
@@ -280,15 +304,16 @@ def test_family_summary_says_less_than_a_month_not_zero_months():
     [("1", "about 1 month"), ("1.0", "about 1 month"), ("2", "about 2 months")],
 )
 def test_family_summary_says_one_month_in_the_singular(months, said):
-    data = example("negative")
+    data = example("at_risk")
+    own = data.own["family"]
     evidence = {
-        **data.snapshot["criteria_evidence"],
+        **own["criteria_evidence"],
         "duration": {
-            "source": "self",
-            "because": [f"withdrawal.months_withdrawn={months}"],
+            "source": "family",
+            "because": [f"withdrawal_family.months_withdrawn={months}"],
         },
     }
-    snapshot = {**data.snapshot, "criteria_evidence": evidence}
+    snapshot = {**own, "criteria_evidence": evidence}
     ctx = build_context(
         snapshot, data.instruments, audience="family", lang="en", meta=data.meta
     )

@@ -15,7 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import CommandError, call_command
 
 from questionnaires.reports import catalogue, pdf
-from questionnaires.reports.context import build_context, format_number
+from questionnaires.reports.context import format_number, report_context
 from questionnaires.reports.crisis import crisis_contacts
 from questionnaires.scoring import wording
 from tests.reports.conftest import AUDIENCES, CASES, EXAMPLES, LANGS, example
@@ -102,22 +102,17 @@ def test_clinician_report_has_every_section(case, lang):
 @pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
 def test_family_summary_has_every_section(case, lang):
     content = text(case, "family", lang)
-    data = example(case)
-    negative = data.snapshot["outcome"]["category"] == "screen_negative"
-    told = (
-        "fam.h.told" if "withdrawal_family" in data.instruments else "fam.h.told_other"
-    )
-    keys = ["title.family", told, "fam.h.meaning"]
-    keys += (
-        ["fam.h.why_negative", "fam.h.how_negative"]
-        if negative
-        else ["fam.h.why", "fam.h.how"]
-    )
-    if not any(f["severity"] == "urgent" for f in data.snapshot["flags"]):
+    ctx = report_context(example(case, lang), audience="family", lang=lang)
+    keys = ["title.family", "fam.h.told"]
+    if ctx["answered"]:
+        keys.append("fam.h.meaning")
+    if not ctx["has_urgent"]:
         keys.append("fam.h.danger")  # the crisis box replaces it when urgent
     for key in keys:
         assert squash(catalogue.text(key, lang), lang) in content, key
-    if negative:
+    for heading in (ctx["why_heading"], ctx["how_heading"]):
+        assert squash(heading, lang) in content
+    if ctx["outcome"]["category"] == "screen_negative" and not ctx["has_urgent"]:
         assert squash(catalogue.text("fam.h.why", lang), lang) not in content
     phones = [c["phone"] for c in crisis_contacts(lang)]
     assert all(squash(phone, lang) in content for phone in phones)
@@ -125,9 +120,17 @@ def test_family_summary_has_every_section(case, lang):
 
 @pytest.mark.parametrize(("case", "audience", "lang"), ALL)
 def test_urgent_box_is_in_the_pdf_exactly_when_the_flag_is(case, audience, lang):
-    flags = example(case).snapshot["flags"]
+    data = example(case)
+    own = data.snapshot if audience == "clinician" else data.own.get(audience, {})
+    flags = own.get("flags", [])
     urgent = any(f["severity"] == "urgent" for f in flags)
-    key = "urgent.title" if audience == "clinician" else "fam.urgent.title"
+    key = {
+        "clinician": "urgent.title",
+        "family": "fam.urgent.title"
+        if any(f["code"] == "suicide_risk" for f in flags)
+        else "fam.safety.title",
+        "self": "self.urgent.title",
+    }[audience]
     heading = squash(catalogue.text(key, lang), lang)
     content = text(case, audience, lang)
     assert (heading in content) is urgent
@@ -190,10 +193,7 @@ def test_scores_and_cutoffs_in_every_language_equal_the_scoring_result(case, lan
 @pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
 def test_family_pdf_tells_the_answers_the_summary_was_built_from(case, lang):
     content = text(case, "family", lang)
-    data = example(case, lang)
-    ctx = build_context(
-        data.snapshot, data.instruments, audience="family", lang=lang, meta=data.meta
-    )
+    ctx = report_context(example(case, lang), audience="family", lang=lang)
     for line in ctx["told"]:
         assert squash(line["label"], lang) in content
         assert squash(line["value"], lang) in content, line
@@ -219,8 +219,10 @@ def test_pdf_is_tagged_with_title_and_language(audience, lang):
 
 @pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
 def test_page_counts(case, lang):
-    assert 2 <= int(info(rendered(case, "clinician", lang))["Pages"]) <= 3
+    # Page 1 at a glance, then criteria, scores, item-level answers and references.
+    assert 2 <= int(info(rendered(case, "clinician", lang))["Pages"]) <= 6
     assert 1 <= int(info(rendered(case, "family", lang))["Pages"]) <= 2
+    assert 1 <= int(info(rendered(case, "self", lang))["Pages"]) <= 2
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -287,3 +289,17 @@ def test_render_report_command_refuses_bad_input_with_the_engines_message(
             "render_report", str(bad), audience="family", out=str(tmp_path / "x.pdf")
         )
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_carries_its_label_as_alternative_text(lang):
+    content = rendered("urgent", "clinician", lang)
+    ctx = report_context(example("urgent", lang), audience="clinician", lang=lang)
+    inflated = objects(content)
+    alts = re.findall(rb"/Alt\s*\(", inflated) + re.findall(rb"/Alt\s*<", inflated)
+    assert len(alts) >= len(ctx["scores"])
+    assert all(score["chart_label"] for score in ctx["scores"])
+    assert ctx["scores"][0]["short_name"] in ctx["scores"][0]["chart_label"]
+    if lang == "en":  # Latin-1 text is stored as is; check the words themselves
+        for score in ctx["scores"]:
+            assert b"/Alt (" + score["chart_label"].encode() in inflated

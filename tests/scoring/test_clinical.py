@@ -233,11 +233,41 @@ def test_hq25_at_or_above_cutoff_makes_at_risk(total: int, category: str) -> Non
     assert result.outcome.category == category
 
 
-def test_incomplete_hq25_does_not_make_at_risk() -> None:
-    hq25 = items("hq25", 4, 25)
+def _unfinished_hq25(partial: int) -> dict[str, int]:
+    """An HQ-25 without ``hq25_1`` whose answered contributions sum to ``partial``."""
+    hq25 = items("hq25", 0, 25)  # raw 0 everywhere: reverse items give 4 each = 24
+    del hq25["hq25_1"]
+    remaining = partial - 24
+    for n in (2, 3, 5, 6, 8, 9):
+        step = min(4, remaining)
+        hq25[f"hq25_{n}"] = step
+        remaining -= step
+    return hq25
+
+
+@pytest.mark.parametrize(
+    ("partial", "lower_bound", "category"),
+    [(41, None, Category.SCREEN_NEGATIVE), (42, 42, Category.AT_RISK)],
+)
+def test_unfinished_hq25_reaching_the_cutoff_has_a_lower_bound_and_is_at_risk(
+    partial: int, lower_bound: int | None, category: Category
+) -> None:
+    answers = {"withdrawal": {"months_withdrawn": 1, "days_out_per_week": 5}}
+    result = run(answers | {"hq25": _unfinished_hq25(partial)})
+    hq25 = result.instruments["hq25"]
+    assert (hq25.complete, hq25.total, hq25.band) == (False, None, None)
+    assert hq25.lower_bound == lower_bound
+    assert ("lower_bound" in hq25.as_json()) is (lower_bound is not None)
+    assert result.outcome.category is category
+
+
+def test_unfinished_hq25_below_the_cutoff_does_not_make_at_risk() -> None:
+    hq25 = items("hq25", 0, 25)
     del hq25["hq25_1"]
     answers = {"withdrawal": {"months_withdrawn": 1, "days_out_per_week": 5}}
-    assert run(answers | {"hq25": hq25}).outcome.category is Category.SCREEN_NEGATIVE
+    result = run(answers | {"hq25": hq25})
+    assert result.instruments["hq25"].lower_bound is None
+    assert result.outcome.category is Category.SCREEN_NEGATIVE
 
 
 def test_missing_duration_or_going_out_is_incomplete_naming_the_answers() -> None:
@@ -554,3 +584,21 @@ def test_whole_result_json_has_no_forbidden_wording(lang: str) -> None:
     text = json.dumps(result.as_json(lang), ensure_ascii=False)
     assert find_forbidden(text) == []
     assert phrase("not_a_diagnosis", lang) in text
+
+
+def test_every_sources_own_value_is_reported_beside_the_decided_one() -> None:
+    result = run(
+        {
+            "withdrawal": {"months_withdrawn": 12, "days_out_per_week": 0},
+            "withdrawal_family": {"months_withdrawn": 2, "days_out_per_week": 5},
+            "criteria": {"months_withdrawn": 4},
+        }
+    )
+    by_source = result.as_json()["criteria_by_source"]
+    assert by_source["duration"] == {
+        "clinician": "at_risk",
+        "self": "meets",
+        "family": "below",
+    }
+    assert by_source["going_out"] == {"self": "moderate", "family": "not_marked"}
+    assert result.criteria.decided_by["duration"] == "clinician"

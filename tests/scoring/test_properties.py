@@ -51,6 +51,19 @@ def test_mirroring_every_hq25_answer_mirrors_the_total_around_50(
     assert total + mirrored == 100
 
 
+@given(hq25_answers, st.sets(st.integers(1, 25), min_size=1, max_size=24))
+def test_an_hq25_lower_bound_is_never_above_the_finished_total(
+    values: list[int], unanswered: set[int]
+) -> None:
+    finished = {f"hq25_{n}": v for n, v in enumerate(values, start=1)}
+    unfinished = {c: v for c, v in finished.items() if int(c[5:]) not in unanswered}
+    total = run({"hq25": finished}).instruments["hq25"].total
+    partial = run({"hq25": unfinished}).instruments["hq25"]
+    assert partial.total is None
+    if partial.lower_bound is not None:
+        assert 42 <= partial.lower_bound <= total  # type: ignore[operator]
+
+
 @given(st.lists(st.integers(0, 3), min_size=9, max_size=9), st.integers(10, 100))
 def test_phq9_item_9_always_surfaces_suicide_risk_first(
     values: list[int], age: int

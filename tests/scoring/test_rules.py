@@ -116,6 +116,61 @@ def test_values_at_the_range_limits_are_accepted(item: str, value: object) -> No
     run({"withdrawal": {item: value}})
 
 
+# -- V1a: null, integer and decimal forms, times
+
+
+def test_a_null_answer_is_the_same_as_no_answer() -> None:
+    with_null = run({"phq9": items("phq9", 1, 8) | {"phq9_9": None}})
+    without = run({"phq9": items("phq9", 1, 8)})
+    assert with_null.as_json() == without.as_json()
+    assert with_null.instruments["phq9"].missing == ("phq9_9",)
+
+
+@pytest.mark.parametrize(
+    ("module", "item", "value", "ok"),
+    [
+        ("phq9", "phq9_1", 3, True),
+        ("phq9", "phq9_1", 3.0, False),
+        ("withdrawal", "days_out_per_week", 2, True),
+        ("withdrawal", "days_out_per_week", 2.0, False),
+        ("withdrawal", "onset_age", 15.0, False),
+        ("withdrawal", "months_withdrawn", 5.9, True),
+        ("withdrawal", "months_withdrawn", 5.95, False),
+        ("withdrawal", "online_hours", 6.5, True),
+        ("withdrawal", "online_hours", 6.25, False),
+        ("withdrawal", "sleep_time", "00:00", True),
+        ("withdrawal", "sleep_time", "23:59", True),
+        ("withdrawal", "sleep_time", "24:00", False),
+        ("withdrawal", "sleep_time", "12:60", False),
+        ("withdrawal", "sleep_time", "\uff10\uff17:\uff10\uff10", False),  # full-width
+        ("withdrawal", "sleep_time", "\u0660\u0667:00", False),  # Arabic-Indic digits
+        ("withdrawal", "sleep_time", "07:00 ", False),
+        ("withdrawal", "sleep_time", "07:00\n", False),
+        ("withdrawal", "sleep_time", "7:00", False),
+    ],
+)
+def test_integer_decimal_and_time_forms(
+    module: str, item: str, value: object, ok: bool
+) -> None:
+    if ok:
+        run({module: {item: value}}, age=19)
+    else:
+        with pytest.raises(InvalidInput) as exc:
+            run({module: {item: value}}, age=19)
+        assert exc.value.codes == (item,)
+
+
+@pytest.mark.parametrize(
+    ("sleep", "wake", "reversal"),
+    [("04:00", "14:00", True), ("09:00", "09:00", False), ("13:00", "13:00", False)],
+)
+def test_equal_sleep_and_wake_times_give_no_sleep_reversal(
+    sleep: str, wake: str, reversal: bool
+) -> None:
+    result = run({"withdrawal": {"sleep_time": sleep, "wake_time": wake}})
+    assert ("sleep_reversal" in flag_codes(result)) is reversal
+
+
 @pytest.mark.parametrize(("onset", "ok"), [(19, True), (20, False)])
 def test_onset_age_above_the_age_is_an_error_naming_onset_age(
     onset: int, ok: bool
@@ -416,6 +471,25 @@ def test_asq_yes_with_a_missing_item_is_still_positive() -> None:
     result = run({"asq": {"asq_1": 1, "asq_5": 0}})
     assert result.instruments["asq"].band == "positive"
     assert not result.instruments["asq"].complete
+
+
+@pytest.mark.parametrize("asq_5", [None, "absent"])
+def test_asq_with_a_yes_and_the_shown_asq_5_unanswered_has_a_null_total(
+    asq_5: object,
+) -> None:
+    answers: dict[str, object] = {"asq_1": 1, "asq_2": 0, "asq_3": 0, "asq_4": 0}
+    if asq_5 is None:
+        answers["asq_5"] = None
+    result = run({"asq": answers})
+    asq = result.instruments["asq"]
+    assert (asq.complete, asq.total, asq.missing) == (False, None, ("asq_5",))
+    assert asq.band == "positive"  # the band and the flag still stand (U1)
+    assert flag_codes(result)[0] == "suicide_risk"
+
+
+def test_asq_all_no_needs_no_asq_5_and_has_a_total() -> None:
+    asq = run({"asq": items("asq", 0, 4)}).instruments["asq"]
+    assert (asq.complete, asq.total, asq.band) == (True, 0, "negative")
 
 
 # -- M1 and generic methods

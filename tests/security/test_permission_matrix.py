@@ -112,6 +112,9 @@ EXPECTED: dict[str, Rule] = {
     ),
     "questionnaires:screening-detail": Rule(CLINIC, pk="screening"),
     "questionnaires:screening-result": Rule(CLINIC, pk="screening"),
+    "questionnaires:screening-acknowledge": Rule(
+        CLINIC, post=CLINIC, pk="screening", data={"outcome": "assessed"}
+    ),
     "questionnaires:screening-criteria": Rule(CLINIC, post=CLINIC, pk="screening"),
     "questionnaires:screening-report": Rule(CLINIC, pk="screening"),
     "questionnaires:invitation-create": Rule(ALL_405, post=CLINIC, pk="screening"),
@@ -134,6 +137,13 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:respond-report": Rule(TOKEN, token="done"),
     # --- Organisation admins -------------------------------------------------------
     "questionnaires:organisation-members": Rule(ADMIN_OF_A),
+    "questionnaires:organisation-alerts": Rule(
+        ADMIN_OF_A,
+        post=ADMIN_OF_A,
+        data={"addresses": "duty@a.example", "escalate_after": 60},
+    ),
+    "questionnaires:organisation-safety": Rule(ADMIN_OF_A),
+    "questionnaires:organisation-safety-csv": Rule(ADMIN_OF_A),
     "questionnaires:organisation-member-add": Rule(
         ALL_405, post=ADMIN_OF_A, data={"username": "charlie", "role": "clinician"}
     ),
@@ -157,6 +167,7 @@ EXPECTED: dict[str, Rule] = {
     # An unknown reset link shows its "invalid link" page to anyone.
     "password_reset_confirm": Rule(ALL_OK),
     "password_reset_complete": Rule(ALL_OK),
+    "account-language": Rule(SIGNED_IN, post=SIGNED_IN),
     "two-factor-enrol": Rule(SIGNED_IN, post=SIGNED_IN),
     # Nobody owes a code here, so the page sends them on.
     "two-factor-verify": Rule(SIGNED_IN),

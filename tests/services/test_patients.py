@@ -23,11 +23,11 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.reports.data import screening_report_data
 from questionnaires.reports.pdf import cache_key
 from questionnaires.services import invitations
 from questionnaires.services import screenings as screening_services
 from questionnaires.services.patients import patient_erase, patient_export
-from questionnaires.views.reports import screening_report_data
 from tests.exports.conftest import submitted  # noqa: F401 - a fixture
 from tests.factories import SELF, patient_of, start_screening
 

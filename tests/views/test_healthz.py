@@ -11,7 +11,20 @@ from django.test import Client
 def test_healthz_answers_200_when_the_database_answers(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "tasks": {"waiting": 0, "running": 0, "oldest_waiting_seconds": None},
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_reports_tasks_waiting_for_a_worker(client: Client) -> None:
+    from questionnaires.tasks import send_safety_alert
+
+    send_safety_alert.enqueue(alert_id=0)
+    tasks = client.get("/healthz").json()["tasks"]
+    assert tasks["waiting"] == 1 and tasks["oldest_waiting_seconds"] >= 0
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -60,7 +61,7 @@ def test_every_bundled_page_offers_exactly_what_its_form_accepts(
     definition: Any, page: flow.Page, section: int, lang: str
 ) -> None:
     form_class = questionnaire_form_class(definition, lang=lang, section=section)
-    fields = page_items.item_fields(form_class, _version(), section=section)
+    fields = page_items.item_fields(form_class, _version())
     html = "".join(page_items.page_items(fields, shown=set(), values={}))
     form = form_class()
     expected: list[tuple[str | None, str | None, str | None]] = []
@@ -82,7 +83,7 @@ def test_every_bundled_page_offers_exactly_what_its_form_accepts(
 def test_the_saved_answer_is_checked_or_filled_in_and_branching_hides() -> None:
     definition = next(d for d in loader.load_bundled() if d.code == "withdrawal")
     form_class = questionnaire_form_class(definition, lang="en", section=None)
-    fields = page_items.item_fields(form_class, _version(), section=None)
+    fields = page_items.item_fields(form_class, _version())
     radio = next(f for f in fields.fields if f.choices)
     number = next(f for f in fields.fields if f.input_type == "number")
     time = next(f for f in fields.fields if f.input_type == "time")
@@ -125,7 +126,7 @@ def test_bank_text_is_escaped_everywhere() -> None:
 def test_a_refused_post_shows_what_was_posted_and_its_error() -> None:
     definition = next(d for d in loader.load_bundled() if d.code == "withdrawal")
     form_class = questionnaire_form_class(definition, lang="en", section=None)
-    fields = page_items.item_fields(form_class, _version(), section=None)
+    fields = page_items.item_fields(form_class, _version())
     number = next(f for f in fields.fields if f.input_type == "number")
     form = form_class({number.name: "<b>lots</b>"}, age=19)
     assert not form.is_valid()
@@ -147,11 +148,9 @@ def test_published_questions_are_kept_drafts_and_typed_answers_are_not() -> None
     form_class = questionnaire_form_class(definition, lang="en", section=None)
     html_cache = caches.registered()["published_item_html"]
 
-    published = page_items.item_fields(form_class, _version(), section=None)
-    again = page_items.item_fields(form_class, _version(), section=None)
-    draft = page_items.item_fields(
-        form_class, _version(published_at=None), section=None
-    )
+    published = page_items.item_fields(form_class, _version())
+    again = page_items.item_fields(form_class, _version())
+    draft = page_items.item_fields(form_class, _version(published_at=None))
     assert again.fields is published.fields
     assert draft.key is None and draft.fields is not published.fields
 
@@ -162,3 +161,25 @@ def test_published_questions_are_kept_drafts_and_typed_answers_are_not() -> None
     number = next(f for f in published.fields if f.input_type == "number")
     page_items.page_items(published, shown=set(), values={number.code: 3})
     assert len(html_cache) == len(published.fields)  # a typed answer: not kept
+
+
+def test_text_entered_after_publication_shows_at_once() -> None:
+    # A translation or licensed text entered later makes a new definition of the
+    # same published version (selectors.part_state), so a new form class.
+    definition = next(d for d in loader.load_bundled() if d.code == "phq9")
+    first = definition.items[0]
+    reworded = dataclasses.replace(
+        definition,
+        items=(
+            dataclasses.replace(first, text={**first.text, "en": "New wording"}),
+            *definition.items[1:],
+        ),
+    )
+    before = page_items.item_fields(
+        questionnaire_form_class(definition, lang="en", section=None), _version()
+    )
+    after = page_items.item_fields(
+        questionnaire_form_class(reworded, lang="en", section=None), _version()
+    )
+    assert before.fields[0].label != "New wording"
+    assert after.fields[0].label == "New wording"

@@ -127,3 +127,22 @@ def test_purge_expired_command_deletes_old_checks(
     _start(client)
     call_command("purge_expired", verbosity=0)
     assert not Screening.objects.exists()
+
+
+def test_the_first_device_says_the_check_moved_and_how_to_go_on_there(
+    client: Client, protocols: dict[str, Any]
+) -> None:
+    token = _start(client)
+    start_url = reverse("questionnaires:respond-start", kwargs={"token": token})
+    code = client.get(start_url).content.decode().split('id="resume-code">')[1]
+    code = code.split("<")[0]
+    Client().post("/family/resume/", {"code": code})
+    first = client.get(start_url)
+    assert first.status_code == 409
+    text = first.content.decode()
+    assert "continued on another device" in text
+    assert "enter the resume code again" in text
+    unknown = client.get(
+        reverse("questionnaires:respond-start", kwargs={"token": "x" * 43})
+    )
+    assert "continued on another device" not in unknown.content.decode()

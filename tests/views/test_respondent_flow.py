@@ -116,7 +116,7 @@ def test_missing_answer_shows_error_next_to_field_and_summary_and_keeps_others(
         ("withdrawal-months_withdrawn", "abc", "Enter a number"),
         ("withdrawal-days_out_per_week", "8", "Enter 7 or less."),
         ("withdrawal-days_out_per_week", "-1", "Enter 0 or more."),
-        ("withdrawal-onset_age", "90", "age given for this screening"),
+        ("withdrawal-onset_age", "90", "cannot be more than the age now"),
         ("withdrawal-rarely_leaves_room", "5", "Select a valid choice"),
     ],
 )
@@ -130,6 +130,19 @@ def test_every_invalid_answer_is_refused_with_a_message(
     assert response.status_code == 422
     assert message in text
     assert not Answer.objects.filter(item_code=code).exists()
+
+
+def test_an_onset_age_too_high_never_tells_the_respondent_the_recorded_age(
+    client: Client, link: str, patient: Patient
+) -> None:
+    field = "withdrawal-onset_age"
+    number = page_of(client, link, field)
+    response = client.post(url("page", link, number=number), {field: "90"})
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert "Please check this number" in text
+    age = Screening.objects.get().age
+    assert f"({age})" not in text and "age given" not in text
 
 
 def test_branching_item_appears_only_when_its_condition_holds(

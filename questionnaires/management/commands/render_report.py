@@ -1,9 +1,13 @@
 """Render a screening's PDF report from a ``manage.py score`` INPUT file.
 
-``python manage.py render_report INPUT.json --audience clinician|family
-[--lang en|ja|it] --out FILE.pdf`` (DESIGN.md §3): the answers are scored with the
-pure engine and the bundled definitions, no database needed, and the PDF is the one
-a user would get. Bad input exits non-zero with the engine's message.
+``python manage.py render_report INPUT.json --audience clinician|family|self
+[--lang en|ja|it] [--share safety] --out FILE.pdf`` (DESIGN.md §3): the answers are
+scored with the pure engine and the bundled definitions, no database needed, and the
+PDF is the one a user would get. Each instrument's answers belong to its respondent,
+so ``family`` reads the family's answers only and ``self`` the young person's; with
+``--share safety`` the family summary also carries the young person's safety
+concern, as when a clinician chooses to share it. Bad input exits non-zero with the
+engine's message.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from questionnaires.reports.context import AUDIENCES, LANGUAGES
+from questionnaires.reports.context import AUDIENCES, LANGUAGES, SHARE_CHOICES
 from questionnaires.reports.inputs import report_from_input
 from questionnaires.reports.pdf import MissingFontError, render_report
 from questionnaires.scoring import InvalidInput
 
 
 class Command(BaseCommand):
-    help = "Render the clinician report or the family summary of INPUT.json as PDF."
+    help = (
+        "Render the clinician report, the family summary or the young person's own "
+        "summary of INPUT.json as PDF."
+    )
     # Needs no database or app state, like manage.py score.
     requires_system_checks: list[str] = []
 
@@ -31,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--audience", required=True, choices=AUDIENCES)
         parser.add_argument("--lang", default="en", choices=LANGUAGES)
         parser.add_argument("--out", required=True, type=Path, help="PDF to write")
+        parser.add_argument(
+            "--share",
+            action="append",
+            default=[],
+            choices=SHARE_CHOICES,
+            help="family only: share this from the young person's answers",
+        )
         parser.add_argument("--organisation", default="HikiScreen")
         parser.add_argument("--patient-code", default="—")
 
@@ -49,7 +63,10 @@ class Command(BaseCommand):
                 report_date=timezone.localdate().isoformat(),
             )
             pdf = render_report(
-                data, audience=options["audience"], lang=options["lang"]
+                data,
+                audience=options["audience"],
+                lang=options["lang"],
+                shared=options["share"] if options["audience"] == "family" else (),
             )
         except (InvalidInput, MissingFontError) as exc:
             raise CommandError(str(exc)) from exc

@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from questionnaires.models import Membership, Organisation
+from questionnaires.models import AlertSettings, Membership, Organisation
 from questionnaires.services import demo
 
 DEFAULT_PASSWORD = "hikiscreen-demo"  # noqa: S105  (a published demo password)
+DEMO_ALERT_ADDRESS = "duty@demo-clinic.example"
 
 
 class Command(BaseCommand):
@@ -71,10 +72,17 @@ class Command(BaseCommand):
                 organisation=clinic,
                 defaults={"role": Membership.Role.CLINICIAN},
             )
+            # Urgent alerts go here (and to the starting clinician); with the
+            # development e-mail backend `make run`'s worker prints them.
+            AlertSettings.objects.get_or_create(
+                organisation=clinic, defaults={"addresses": DEMO_ALERT_ADDRESS}
+            )
         self.stdout.write(
             "Demo accounts (organisation: Demo Clinic):\n"
             f"  admin      / {password}   (staff: question bank, organisations)\n"
-            f"  clinician  / {password}   (clinician at Demo Clinic)"
+            f"  clinician  / {password}   (clinician at Demo Clinic)\n"
+            f"Urgent alerts of Demo Clinic go to {DEMO_ALERT_ADDRESS} (shown in the "
+            "console of `make run`)."
         )
         if not options["no_patients"]:
             self._patients(clinic, clinician, options)
