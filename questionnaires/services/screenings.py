@@ -307,8 +307,9 @@ def _urgent(
 
 
 def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
-    if screening.urgent_at is not None:
-        return
+    # The database decides, not ``screening.urgent_at``: the caller's copy was read
+    # before the part's lock, and another part of the screening may have marked it
+    # since (this UPDATE then waits for that transaction, and changes nothing).
     marked = Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
         urgent_at=now
     )
