@@ -708,6 +708,24 @@ def patient_records(patient: Patient) -> PatientRecords:
     )
 
 
+def account_without_clinic(username: str) -> User | None:
+    """The active, non-staff account of ``username`` with no membership, or None.
+
+    What an org admin may add to a clinic (organisation.add_member): an account of
+    another clinic, or staff, is never found, so the answer reveals nothing.
+    """
+    return (
+        User.objects.filter(
+            username__iexact=username.strip(),
+            is_active=True,
+            is_staff=False,
+            memberships__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 # --- The safety loop (issue 17) ------------------------------------------------------
 
 
