@@ -64,7 +64,8 @@ def prepare(respondents: int, history: int) -> dict[str, Any]:
     django.setup()
     from django.contrib.auth.models import User
 
-    from questionnaires import benchmarks, selectors
+    from bench import benchmarks
+    from questionnaires import selectors
     from questionnaires.models import Membership, Organisation, Patient, ScreeningPart
     from questionnaires.services.screenings import answers_save
 

@@ -463,7 +463,7 @@ def measure(repeat: int) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from questionnaires import benchmarks
+    from bench import benchmarks
     from questionnaires.models import AuditEvent, Organisation, Patient, Screening
 
     clinic = Organisation.objects.get(slug="scale-0")

@@ -24,10 +24,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from questionnaires import prepared
+from questionnaires import sql
 from questionnaires.bank.convert import version_definition
 from questionnaires.bank.protocols import ProtocolSize, protocol_size
 from questionnaires.bank.translations import with_translation, working_translations
+from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
     AUDIT_ACTIONS,
     Answer,
@@ -367,8 +368,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     if not 20 <= len(token) <= 100:
         raise InvalidLink
     digest = token_hash(token)
-    found = prepared.fetch("invitation_by_token_hash", _invitation_by_hash, digest)
-    invitation = found[0] if found else None
+    # The part's protocol too: part_state() then needs no query for its versions.
+    invitation = (
+        Invitation.objects.select_related(
+            "part__screening__organisation", "part__protocol"
+        )
+        .filter(token_hash=digest)
+        .first()
+    )
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
@@ -382,19 +389,6 @@ def invitation_get_by_token(token: str) -> Invitation:
             raise LinkReplaced
         raise InvalidLink
     return invitation
-
-
-def _invitation_by_hash(digest: str) -> QuerySet[Invitation]:
-    # The part's protocol too: part_state() then needs no query for its versions.
-    return (
-        Invitation.objects.select_related(
-            "part__screening__organisation",
-            "part__screening__family_check",
-            "part__protocol",
-        )
-        .filter(token_hash=digest)
-        .order_by()
-    )
 
 
 class PartState:
@@ -479,20 +473,7 @@ def answers_by_code(
 
 def part_answer_rows(part_pk: int) -> list[tuple[int, str, Value]]:
     """A part's saved answers as (instrument version id, item code, value) rows."""
-    rows: list[tuple[int, str, Value]] = prepared.fetch(
-        "part_answer_rows", _answer_rows, part_pk
-    )
-    return rows
-
-
-def _answer_rows(part_pk: int) -> QuerySet[Answer, tuple[int, str, Value]]:
-    # No ORDER BY: Answer's default ordering ("part", "id") joins the part's table
-    # only to sort rows that are read into a dict.
-    return (
-        Answer.objects.filter(part_id=part_pk)
-        .order_by()
-        .values_list("instrument_version_id", "item_code", "value")
-    )
+    return sql.answer_rows(part_pk)
 
 
 @dataclass(frozen=True)
@@ -507,7 +488,9 @@ class _ProtocolVersions:
 
 #: Published (frozen) protocols' versions, by (pk, code, published_at, translations
 #: stamp).
-_protocols: dict[tuple[int, str, datetime, str], _ProtocolVersions] = {}
+_protocols: ProcessCache[tuple[int, str, datetime, str], _ProtocolVersions] = (
+    process_cache("published_protocols", maxsize=128)
+)
 
 _Versions = tuple[
     tuple[InstrumentVersion, ...],
@@ -550,14 +533,17 @@ def _protocol_versions(part: ScreeningPart) -> _Versions:
     code_of = {v.pk: v.instrument.code for v in versions}
     translations = {(code_of[r.version_id], r.language): r for r in records}
     if key is not None:
-        _protocols[key] = _ProtocolVersions(
-            translations=translations,
-            versions=versions,
-            definitions=definitions,
-            licensed=tuple(
-                (v.pk, v.text_entered_at)
-                for v, d in zip(versions, definitions, strict=True)
-                if not d.licence.text_may_ship
+        _protocols.set(
+            key,
+            _ProtocolVersions(
+                translations=translations,
+                versions=versions,
+                definitions=definitions,
+                licensed=tuple(
+                    (v.pk, v.text_entered_at)
+                    for v, d in zip(versions, definitions, strict=True)
+                    if not d.licence.text_may_ship
+                ),
             ),
         )
     return versions, definitions, translations

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires import benchmarks
+from bench import benchmarks
 from questionnaires.exports import csv as export_csv
 from questionnaires.models import AuditEvent, ExportFile, Organisation
 from questionnaires.services import export_files

@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires import benchmarks
+from bench import benchmarks
 from questionnaires.exports import csv as export_csv
 from questionnaires.exports import fhir, streams
 from questionnaires.models import (

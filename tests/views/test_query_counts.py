@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires import benchmarks
+from bench import benchmarks
 from questionnaires.models import Organisation, Patient, Screening
 from tests.factories import SELF, self_link_token
 
