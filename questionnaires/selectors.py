@@ -905,16 +905,40 @@ def kiosk_clinician(user_pk: int) -> User | None:
     return User.objects.filter(pk=user_pk, is_active=True).first()
 
 
-def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
-    """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
-    return (
-        Screening.objects.filter(
-            organisation__in=_visible_organisations(user),
-            urgent_at__isnull=False,
-            safety_acknowledgement__isnull=True,
-        )
-        .select_related("patient", "organisation")
-        .order_by("urgent_at", "pk")
+#: How many urgent screenings a queue shows; the patient lists show the rest first.
+URGENT_QUEUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class UrgentQueue:
+    """The oldest unacknowledged urgent screenings, and whether more wait."""
+
+    screenings: list[Screening]
+    more: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.screenings)
+
+
+def urgent_queue_for(
+    user: AnyUser, *, organisation: Organisation | None = None
+) -> UrgentQueue:
+    """Urgent screenings not yet acknowledged, in the user's clinics (or the one
+    given), oldest first: at most ``URGENT_QUEUE_SHOWN``, so the page stays flat."""
+    queue = Screening.objects.filter(
+        organisation__in=_visible_organisations(user),
+        urgent_at__isnull=False,
+        safety_acknowledgement__isnull=True,
+    )
+    if organisation is not None:
+        queue = queue.filter(organisation=organisation)
+    rows = list(
+        queue.select_related("patient", "organisation").order_by("urgent_at", "pk")[
+            : URGENT_QUEUE_SHOWN + 1
+        ]
+    )
+    return UrgentQueue(
+        screenings=rows[:URGENT_QUEUE_SHOWN], more=len(rows) > URGENT_QUEUE_SHOWN
     )
 
 
