@@ -17,12 +17,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from questionnaires import sql
 from questionnaires.bank.convert import version_definition
@@ -708,6 +710,32 @@ def protocol_list(audience: str) -> QuerySet[Protocol]:
     return Protocol.objects.filter(
         audience=audience, status=Protocol.Status.PUBLISHED
     ).order_by("-is_default", "order", "code")
+
+
+def default_protocol(audience: str) -> Protocol | None:
+    """The published default protocol of an audience, if there is one."""
+    return protocol_list(audience).filter(is_default=True).first()
+
+
+def totp_device_confirmed(user: User) -> bool:
+    """Whether ``user`` has a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_device_pending(user: User) -> TOTPDevice | None:
+    """``user``'s authenticator being set up (not yet confirmed), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (the health check)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
 
 
 def protocol_size_for(protocol: Protocol) -> ProtocolSize:
