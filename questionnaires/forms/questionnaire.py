@@ -244,14 +244,10 @@ class LocalDecimalField(forms.DecimalField):
     number; a text box with a decimal keypad, since a browser's number box refuses
     a decimal comma when its own locale writes a point."""
 
-    widget = forms.TextInput
-
     def __init__(self, *, lang: str, **kwargs: Any) -> None:
         self.comma = _decimal_comma(lang)
+        kwargs.setdefault("widget", DecimalInput(comma=self.comma))
         super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         value = _normalised(value)
@@ -259,10 +255,19 @@ class LocalDecimalField(forms.DecimalField):
             value = value.replace(",", ".")
         return super().to_python(value)
 
-    def prepare_value(self, value: Any) -> Any:
+
+class DecimalInput(forms.TextInput):
+    """A text box with a decimal keypad; a saved number is written with a decimal
+    comma where the page's language uses one."""
+
+    def __init__(self, *, comma: bool, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+        self.comma = comma
+
+    def format_value(self, value: Any) -> str | None:
         if self.comma and isinstance(value, int | float | Decimal):
-            return str(value).replace(".", ",")
-        return value
+            value = str(value).replace(".", ",")
+        return super().format_value(value)
 
 
 def _decimal_comma(lang: str) -> bool:

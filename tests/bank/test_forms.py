@@ -186,5 +186,5 @@ def test_a_saved_decimal_is_shown_with_a_comma_on_an_italian_page() -> None:
         initial={"months_withdrawn": 2.5}
     )
 
-    assert italian["months_withdrawn"].value() == "2,5"
-    assert english["months_withdrawn"].value() == 2.5
+    assert 'value="2,5"' in str(italian["months_withdrawn"])
+    assert 'value="2.5"' in str(english["months_withdrawn"])

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from questionnaires.models import Answer, Patient
 from tests.factories import SELF, self_link_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> Iterator[None]:
+    """A request in Japanese or Italian leaves its language active in this thread
+    (LocaleMiddleware); tests that run later expect the default."""
+    yield
+    translation.deactivate()
+
 
 NOTE = 'id="language-note"'
 
