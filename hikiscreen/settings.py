@@ -253,6 +253,8 @@ DEFAULT_FROM_EMAIL = env.str(
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them ("6 December 2026", "6 dicembre 2026").
+FORMAT_MODULE_PATH = ["hikiscreen.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_TZ = True

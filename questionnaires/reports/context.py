@@ -42,6 +42,7 @@ from questionnaires.scoring.definitions import (
     Condition,
     InstrumentDefinition,
 )
+from questionnaires.scoring.engine import possible_total
 from questionnaires.scoring.rules import score_range
 
 AUDIENCES = ("clinician", "family", "self")
@@ -149,10 +150,16 @@ def report_context(
 # --- Instrument metadata (built once per screening, then stored) ----------------------
 
 
-def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, Any]:
+def instrument_meta(
+    definition: InstrumentDefinition,
+    *,
+    age: int,
+    given: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The JSON-ready facts a report needs about one answered instrument version.
 
-    ``age`` picks the age-dependent cut-offs (INSTRUMENTS.md §4, PHQ-9 under 18).
+    ``age`` picks the age-dependent cut-offs (INSTRUMENTS.md §4, PHQ-9 under 18);
+    ``given`` (the answers, when known) adds what missing answers could change (M1).
     """
     scoring = definition.scoring
     items = definition.index.items
@@ -177,6 +184,7 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
         ],
         "cutoffs": cutoffs,
         "cutoff_sources": _cutoff_sources(definition, age),
+        "possible_total": _possible_total(definition, given, age),
         # Question text only where the licence lets it ship (the bundle holds none
         # otherwise); a report then shows the code and the answer alone.
         "item_text": {
@@ -195,6 +203,41 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
             for s in scoring.subscales
         },
     }
+
+
+def _possible_total(
+    definition: InstrumentDefinition, given: Mapping[str, Any] | None, age: int
+) -> dict[str, Any] | None:
+    """What the missing answers of an incomplete instrument could still make of it
+    (INSTRUMENTS.md §5 M1, :func:`engine.possible_total`); None when complete or when
+    the answers are not known."""
+    if given is None:
+        return None
+    found = possible_total(definition, given, age)
+    if found is None:
+        return None
+    return {
+        "low": found.low,
+        "high": found.high,
+        "band_may_change": found.band_may_change,
+    }
+
+
+def _may_change(meta: Mapping[str, Any], lang: str) -> str:
+    """Whether an incomplete instrument's missing answers could change its band or
+    reach a cut-off (and so the flags and the outcome), exactly (M1)."""
+    possible = meta.get("possible_total")
+    if not possible or possible["low"] is None:
+        # Answers or an item's range unknown: it may change anything.
+        return texts.text("missing.may_change", lang)
+    low, high = possible["low"], possible["high"]
+    if possible["band_may_change"]:
+        key = "missing.range.band"
+    elif any(low < c <= high for c in meta["cutoffs"]):
+        key = "missing.range.cutoff"
+    else:
+        key = "missing.range.same"
+    return texts.text(key, lang, low=format_number(low), high=format_number(high))
 
 
 def _cutoff_sources(definition: InstrumentDefinition, age: int) -> list[str]:
@@ -223,10 +266,19 @@ def _first_part(source: str) -> str:
 
 
 def instruments_meta(
-    definitions: Mapping[str, InstrumentDefinition], codes: Iterable[str], *, age: int
+    definitions: Mapping[str, InstrumentDefinition],
+    codes: Iterable[str],
+    *,
+    age: int,
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """:func:`instrument_meta` for each answered instrument code."""
-    return {code: instrument_meta(definitions[code], age=age) for code in codes}
+    """:func:`instrument_meta` for each answered instrument code (with its answers,
+    when known)."""
+    given = answers or {}
+    return {
+        code: instrument_meta(definitions[code], age=age, given=given.get(code))
+        for code in codes
+    }
 
 
 def _total_cutoffs(condition: Condition, age: int) -> set[float]:
@@ -317,7 +369,12 @@ def _because_text(
         code, item, value = _parse_because(entry)
         grouped.setdefault(code, []).append(f"{item} = {value}")
     return [
-        f"{short_name(code, instruments.get(code, {}), lang)}: {', '.join(parts)}"
+        texts.text(
+            "label_value",
+            lang,
+            label=short_name(code, instruments.get(code, {}), lang),
+            value=", ".join(parts),
+        )
         for code, parts in grouped.items()
     ]
 
@@ -780,8 +837,8 @@ def _score_row(
         )
         if lower_bound is not None
         else "",
-        "may_change": texts.text("missing.may_change", lang)
-        if missing and lower_bound is None and len(meta["bands"]) > 1
+        "may_change": _may_change(meta, lang)
+        if missing and lower_bound is None
         else "",
         "cutoff_sources": meta.get("cutoff_sources", []),
         "band_label": band_label,
@@ -793,16 +850,20 @@ def _score_row(
         "chart_label": "; ".join(
             part
             for part in (
-                f"{short_name(code, meta, lang)}: "
-                + (
-                    texts.text(
-                        "score_of",
-                        lang,
-                        total=format_number(total),
-                        max=format_number(hi),
-                    )
-                    if total is not None
-                    else texts.text("incomplete_items", lang, n=len(missing))
+                texts.text(
+                    "label_value",
+                    lang,
+                    label=short_name(code, meta, lang),
+                    value=(
+                        texts.text(
+                            "score_of",
+                            lang,
+                            total=format_number(total),
+                            max=format_number(hi),
+                        )
+                        if total is not None
+                        else texts.text("incomplete_items", lang, n=len(missing))
+                    ),
                 ),
                 ", ".join(
                     texts.text("cutoff", lang, value=format_number(c))

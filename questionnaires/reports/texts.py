@@ -40,6 +40,8 @@ _TEXTS: dict[str, StrPromise] = {
     "role.informant": _("Family member"),
     "role.clinician": _("Clinician"),
     "version_short": _("v{version}"),
+    # A label and what follows it: Japanese uses a full-width colon.
+    "label_value": pgettext_lazy("a label and its value", "{label}: {value}"),
     "yes": _("Yes"),
     "no": _("No"),
     "unknown": _("Unknown"),
@@ -206,6 +208,19 @@ _TEXTS: dict[str, StrPromise] = {
     "missing_items": _("Not answered: {items}."),
     "missing.may_change": _(
         "The missing answers could change this score's band and the outcome."
+    ),
+    # INSTRUMENTS.md §5 M1: the lowest and highest total the missing answers allow.
+    "missing.range.band": _(
+        "The missing answers could change this score's band: the total would be "
+        "between {low} and {high}."
+    ),
+    "missing.range.cutoff": _(
+        "The missing answers could bring this score up to the cut-off: the total "
+        "would be between {low} and {high}."
+    ),
+    "missing.range.same": _(
+        "The missing answers cannot change this score's band or bring it up to a "
+        "cut-off: the total would be between {low} and {high}."
     ),
     "lower_bound": _(
         "Not finished, but the answered items already reach the cut-off (at "

@@ -209,7 +209,8 @@ def test_missing_items_are_listed_by_question_and_may_change_the_band(lang):
     assert "phq9_9" in content
     item_9 = "Thoughts that you would be better off dead or of hurting yourself"
     assert squash(item_9, lang) in content
-    assert t("missing.may_change", lang) in content
+    # 8 answered + item 9 (0-3): 8..11 spans mild (5-9) and moderate (10-14), M1.
+    assert t("missing.range.band", lang, low=8, high=11) in content
     assert t("not_screened.suicide_risk", lang) in content
 
 

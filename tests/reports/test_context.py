@@ -17,9 +17,11 @@ from questionnaires.reports.context import (
     build_context,
     chart,
     format_date,
+    format_number,
     report_context,
 )
 from questionnaires.reports.crisis import DEFAULT_CONTACTS, Contact, crisis_contacts
+from questionnaires.reports.inputs import report_from_input
 from questionnaires.scoring import wording
 from tests.reports.conftest import AUDIENCES, CASES, LANGS, example
 
@@ -342,9 +344,26 @@ def test_family_summary_says_one_month_in_the_singular(months, said):
 
 
 def test_dates_are_written_the_readers_way():
-    assert format_date("2025-01-31", "en") == "Jan. 31, 2025"
-    assert format_date("2025-01-31", "it") == "31 Gennaio 2025"
+    assert format_date("2025-01-31", "en") == "31 January 2025"
+    assert format_date("2025-01-31", "it") == "31 gennaio 2025"
     assert format_date("2025-01-31", "ja") == "2025年1月31日"
+    assert format_date("2026-12-06", "it") == "6 dicembre 2026"
+
+
+def test_decimals_are_written_the_readers_way():
+    assert format_number(2.5, "it") == "2,5"
+    assert format_number(2.5, "en") == "2.5"
+    assert format_number(12.0, "it") == "12"
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_japanese_text_is_followed_by_full_width_colons(case, audience):
+    ctx = context(case, audience, "ja")
+    half_width = [
+        s for s in strings(ctx) if re.search(r"[\u3040-\u30ff\u4e00-\u9fff）]: ", s)
+    ]
+    assert half_width == []
 
 
 @pytest.mark.parametrize(
@@ -381,3 +400,50 @@ def test_context_module_imports_no_weasyprint_or_orm():
         r"(django\.(db|template|apps)|weasyprint|questionnaires\.models)"
     )
     assert not re.search(pattern, source, re.M)
+
+
+def _phq9_score_row(answered_total: int, lang: str = "en") -> dict[str, Any]:
+    """The clinician's PHQ-9 score row for a 16-year-old with item 9 unanswered."""
+    phq9: dict[str, int | None] = {f"phq9_{n}": 0 for n in range(1, 10)}
+    phq9["phq9_9"] = None
+    for n in range(1, 9):
+        step = min(3, answered_total - sum(v or 0 for v in phq9.values()))
+        phq9[f"phq9_{n}"] = step
+    data = report_from_input(
+        {"age": 16, "answers": {"phq9": phq9}},
+        lang=lang,
+        organisation="Clinic",
+        patient_code="X-1",
+        report_date="2025-01-31",
+    )
+    ctx = report_context(data, audience="clinician", lang=lang)
+    return next(row for row in ctx["scores"] if row["code"] == "phq9")
+
+
+def test_missing_answers_that_cannot_change_the_band_say_so_with_the_range():
+    # 1 + item 9 (0-3) stays within minimal (0-4) and below the cut-off of 11.
+    assert _phq9_score_row(1)["may_change"] == texts.text(
+        "missing.range.same", "en", low="1", high="4"
+    )
+
+
+def test_missing_answers_that_can_change_the_band_say_so_with_the_range():
+    assert _phq9_score_row(2)["may_change"] == texts.text(
+        "missing.range.band", "en", low="2", high="5"
+    )
+
+
+def test_missing_answers_that_can_reach_a_cut_off_inside_a_band_say_so():
+    # 10..13 is all moderate, but the under-18 cut-off of 11 is within reach.
+    assert _phq9_score_row(10)["may_change"] == texts.text(
+        "missing.range.cutoff", "en", low="10", high="13"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_missing_answers_range_is_said_in_every_language(lang):
+    row = _phq9_score_row(2, lang)
+    assert row["may_change"] == texts.text(
+        "missing.range.band", lang, low="2", high="5"
+    )
+    assert "{" not in row["may_change"]
