@@ -98,7 +98,7 @@ samples: setup
 # (DATABASE_URL, default SQLite), production settings. `make bench-load`: gunicorn on
 # a scratch PostgreSQL database (127.0.0.1:5432), app beside its ceiling (bench/load.py).
 BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} \
-	DEBUG=0 LOG_LEVEL=WARNING
+	EMAIL_URL=$${EMAIL_URL:-dummymail://} DEBUG=0 LOG_LEVEL=WARNING
 .PHONY: bench bench-load
 bench: collectstatic migrate
 	mkdir -p out

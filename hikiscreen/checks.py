@@ -16,6 +16,19 @@ MISSING_ALLOWED_HOSTS = (
     "ALLOWED_HOSTS is not set. Set ALLOWED_HOSTS to the comma-separated host "
     "names this server answers to, or DEBUG=1 for local development."
 )
+MISSING_EMAIL_URL = (
+    "EMAIL_URL is not set. Set EMAIL_URL to the mail server that sends password "
+    "resets (e.g. smtp+tls://user:password@mail.example.org:587), or DEBUG=1 for "
+    "local development."
+)
+CONSOLE_EMAIL = (
+    "EMAIL_URL is consolemail://, which prints whole e-mails (password-reset links "
+    "included) to the logs. Set EMAIL_URL to a mail server."
+)
+#: Backends that write a message's body where log readers see it.
+LOGGING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+}
 
 
 def production_settings_problems() -> list[str]:
@@ -31,6 +44,10 @@ def production_settings_problems() -> list[str]:
         problems.append(MISSING_SIGNING_KEY)
     if not settings.ALLOWED_HOSTS:
         problems.append(MISSING_ALLOWED_HOSTS)
+    if not settings.EMAIL_URL:
+        problems.append(MISSING_EMAIL_URL)
+    elif settings.EMAIL_BACKEND in LOGGING_EMAIL_BACKENDS:
+        problems.append(CONSOLE_EMAIL)
     return problems
 
 

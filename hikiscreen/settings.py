@@ -107,6 +107,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # A one-time code by e-mail proves a staff account's owner before it enrols.
+    "django_otp.plugins.otp_email",
+    # Backup codes: one-time codes for a lost phone, made when an app is enrolled.
+    "django_otp.plugins.otp_static",
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
@@ -123,8 +127,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After Locale and Authentication: a signed-in clinician's own language.
+    "questionnaires.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "questionnaires.security.two_factor.TwoFactorMiddleware",
+    # Idle time-out, and no-store on every signed-in page (they show patient data).
+    "questionnaires.security.sessions.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the lock-out page.
@@ -164,12 +172,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # With REDIS_URL every app server shares one cache (rate limits, cached reports);
 # without it, each process keeps its own memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is an accelerator: when it does not answer, requests carry on without it
+# (hikiscreen/cache.py: sessions from the database, rate limits not counted, logged).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hikiscreen.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hikiscreen",
+            # A dead or unreachable server costs a request at most this long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -183,7 +195,11 @@ else:
 # logs anyone out mid-questionnaire.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-# Rate limits (django-ratelimit, questionnaires/ratelimits.py) count in this cache.
+# A signed-in session unused this long (seconds) is signed out at its next request
+# (questionnaires/security/sessions.py); SESSION_COOKIE_AGE caps it in any case.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+# Rate limits (django-ratelimit, questionnaires/security/ratelimits.py) count in this
+# cache.
 # Django's RedisCache increments atomically, but the library lists only third-party
 # Redis backends (W001); local memory is per process (E003), which a single server
 # accepts: each worker then counts on its own, so a limit is at most workers x rate.
@@ -196,6 +212,17 @@ if not REDIS_URL:
 # respondent token.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
 TOKEN_RATE_LIMIT = env.str("TOKEN_RATE_LIMIT", default="120/m")
+# Resume-code guesses: 10 per 15 minutes per address (a code has 50 bits).
+RESUME_RATE_LIMIT = env.str("RESUME_RATE_LIMIT", default="10/15m")
+# Anonymous family checks started per address: a household tries a few, not dozens.
+FAMILY_START_RATE_LIMIT = env.str("FAMILY_START_RATE_LIMIT", default="10/h")
+# Password-reset requests: per address here, per account in the service.
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="5/h")
+PASSWORD_RESET_ACCOUNT_RATE_LIMIT = env.str(
+    "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", default="3/h"
+)
+# When the cache does not answer, requests go through rather than fail (logged).
+RATELIMIT_FAIL_OPEN = True
 
 # --- Authentication -----------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -232,9 +259,17 @@ AXES_CLIENT_IP_CALLABLE = "questionnaires.security.ratelimits.client_ip"
 # Two-factor sign-in (django-otp, TOTP apps). Staff must enrol when this is on.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="HikiScreen")
+# Staff enrolling while 2FA is required first enter a code sent to their e-mail
+# address (questionnaires/services/two_factor.py): the password alone is not enough.
+OTP_EMAIL_SUBJECT = _("Your HikiScreen enrolment code")
+OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 (django-environ syntax).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Required with DEBUG off (hikiscreen.checks): e-mails carry password-reset links, so a
+# server never falls back to printing them, and `consolemail://` is refused there too.
+# With DEBUG on and no EMAIL_URL, e-mails go to the console for local development.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL or "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
@@ -242,6 +277,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# A mail server that does not answer must not hold a worker (or a task) for minutes.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # filemail:////abs/path (four slashes) writes each message to a file there.
 if "EMAIL_FILE_PATH" in _email:
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
@@ -253,7 +290,8 @@ DEFAULT_FROM_EMAIL = env.str(
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates as each language writes them ("6 December 2026", "6 dicembre 2026").
+# Dates and numbers come from each language's formats (Django's, with these overrides):
+# never a hand-written format string in a template (docs/translation.md).
 FORMAT_MODULE_PATH = ["hikiscreen.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -318,6 +356,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Days an anonymous family self-check is kept before `manage.py purge_expired`
 # deletes it with its answers (the family start page states this number).
 FAMILY_CHECK_RETENTION_DAYS = env.int("FAMILY_CHECK_RETENTION_DAYS", default=30)
+# Hours a clinic's respondent link still shows its done page and summary PDF after
+# the answers are sent (then it is a dead link).
+SUBMITTED_LINK_HOURS = env.int("SUBMITTED_LINK_HOURS", default=24)
+# Hours a family check nobody answered is kept (abandoned starts cost six rows each).
+FAMILY_CHECK_ABANDONED_HOURS = env.int("FAMILY_CHECK_ABANDONED_HOURS", default=24)
 
 # Background tasks (Django's Tasks API, the django-tasks backport) on the database: the
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new

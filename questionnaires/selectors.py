@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,6 +25,7 @@ from django.utils import timezone
 from questionnaires import prepared
 from questionnaires.bank.convert import version_definition
 from questionnaires.bank.protocols import ProtocolSize, protocol_size
+from questionnaires.bank.translations import with_translation, working_translations
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -40,11 +42,24 @@ from questionnaires.models import (
     SafetyAlert,
     Screening,
     ScreeningPart,
+    StaffProfile,
+    TranslationRecord,
 )
+from questionnaires.models.translations import TRANSLATED_LANGUAGES
 from questionnaires.scoring.definitions import InstrumentDefinition
 from questionnaires.scoring.rules import Value
 
 AnyUser = User | AnonymousUser
+
+
+def staff_language(user: User) -> str:
+    """The language the user chose for their pages and PDFs; "" for the browser's."""
+    language: str | None = (
+        StaffProfile.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or ""
 
 
 def membership_list_for(user: AnyUser) -> QuerySet[Membership]:
@@ -261,11 +276,14 @@ class PartState:
         versions: list[InstrumentVersion],
         definitions: list[InstrumentDefinition],
         answers: dict[str, dict[str, Value]] | None = None,
+        translations: Mapping[tuple[str, str], TranslationRecord] | None = None,
     ) -> None:
         self.part = part
         self.versions = versions
         self.definitions = definitions
         self._answers = answers
+        #: (instrument code, language) -> the entered translation shown.
+        self.translations = dict(translations or {})
 
     @property
     def answers(self) -> dict[str, dict[str, Value]]:
@@ -287,8 +305,13 @@ def part_state(part: ScreeningPart) -> PartState:
     """Load what a questionnaire page needs, whatever its size: its protocol's
     instrument versions in one query, or none once they are cached (a published
     protocol, loaded with the part), and its answers in one more when first used."""
-    versions, definitions = _protocol_versions(part)
-    return PartState(part=part, versions=list(versions), definitions=list(definitions))
+    versions, definitions, translations = _protocol_versions(part)
+    return PartState(
+        part=part,
+        versions=list(versions),
+        definitions=list(definitions),
+        translations=translations,
+    )
 
 
 def other_respondents_answers(
@@ -343,38 +366,56 @@ class _ProtocolVersions:
     #: text_entered_at of the versions whose licensed text is entered by a clinic:
     #: the one thing about a published version that can still change.
     licensed: tuple[tuple[int, datetime | None], ...]
+    translations: Mapping[tuple[str, str], TranslationRecord]
 
 
-#: Published (frozen) protocols' versions, by (pk, code, published_at).
-_protocols: dict[tuple[int, str, datetime], _ProtocolVersions] = {}
+#: Published (frozen) protocols' versions, by (pk, code, published_at, translations
+#: stamp).
+_protocols: dict[tuple[int, str, datetime, str], _ProtocolVersions] = {}
+
+_Versions = tuple[
+    tuple[InstrumentVersion, ...],
+    tuple[InstrumentDefinition, ...],
+    Mapping[tuple[str, str], TranslationRecord],
+]
 
 
-def _protocol_versions(
-    part: ScreeningPart,
-) -> tuple[tuple[InstrumentVersion, ...], tuple[InstrumentDefinition, ...]]:
+def _protocol_versions(part: ScreeningPart) -> _Versions:
     """The versions of the part's protocol, in order, and their definitions.
 
     A published protocol never changes (its entries are frozen), so its versions are
     kept per process. Only an instrument whose licence keeps its text out of the
     bank can still get that text entered after publication; for those (none in the
     bundled protocols' published ones) one light query checks it has not changed.
+    An entered translation (``TranslationRecord``) is laid over its version's
+    definition; publishing one changes the translations stamp, which is read from
+    Django's cache (shared by every server), so no page pays a query for it.
     """
     protocol = part.protocol if ScreeningPart.protocol.is_cached(part) else None
     key = None
     if protocol is not None and protocol.is_frozen and protocol.published_at:
-        key = (protocol.pk, protocol.code, protocol.published_at)
+        key = (protocol.pk, protocol.code, protocol.published_at, translations_stamp())
         cached = _protocols.get(key)
         if cached is not None and _licensed_text_unchanged(cached):
-            return cached.versions, cached.definitions
+            return cached.versions, cached.definitions, cached.translations
     entries = (
         ProtocolEntry.objects.filter(protocol_id=part.protocol_id)
         .select_related("instrument_version__instrument")
         .order_by("order", "id")
     )
     versions = tuple(entry.instrument_version for entry in entries)
-    definitions = tuple(version_definition(v) for v in versions)
+    records = _with_working(
+        versions, list(TranslationRecord.objects.filter(version__in=versions))
+    )
+    definitions = tuple(
+        _translated(version_definition(v), [r for r in records if r.version_id == v.pk])
+        for v in versions
+    )
+    code_of = {v.pk: v.instrument.code for v in versions}
+    translations = {(code_of[r.version_id], r.language): r for r in records}
     if key is not None:
         _protocols[key] = _ProtocolVersions(
+            translations=translations,
             versions=versions,
             definitions=definitions,
             licensed=tuple(
@@ -383,7 +424,152 @@ def _protocol_versions(
                 if not d.licence.text_may_ship
             ),
         )
-    return versions, definitions
+    return versions, definitions, translations
+
+
+def _translated(
+    definition: InstrumentDefinition, records: Sequence[TranslationRecord]
+) -> InstrumentDefinition:
+    for record in records:
+        definition = with_translation(definition, record.language, record.text)
+    return definition
+
+
+TRANSLATIONS_STAMP_KEY = "bank:translations-stamp"
+
+
+def translations_stamp() -> str:
+    """Changes whenever a translation is entered (kept in Django's cache).
+
+    Read from the database only when the cache has lost it.
+    """
+    stamp: str | None = cache.get(TRANSLATIONS_STAMP_KEY)
+    if stamp is None:
+        newest = TranslationRecord.objects.aggregate(n=Max("entered_at"))["n"]
+        stamp = newest.isoformat() if newest else "none"
+        cache.set(TRANSLATIONS_STAMP_KEY, stamp, None)
+    return stamp
+
+
+def translation_used(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    """The translation a respondent in ``lang`` was shown for ``version``.
+
+    The clinic's entered one, else the project's own working translation (an
+    unsaved record, ``kind`` working); None when there is none (English text, or
+    text bundled with the instrument). Reports and the FHIR Questionnaire name it:
+    ``source``, ``citation``, ``licence``, ``population`` and ``get_kind_display()``.
+    """
+    entered = (
+        TranslationRecord.objects.filter(version=version, language=lang)
+        .select_related("entered_by")
+        .first()
+    )
+    return entered or _working_record(version, lang)
+
+
+def _working_record(version: InstrumentVersion, lang: str) -> TranslationRecord | None:
+    working = working_translations().get(
+        (version.instrument.code, version.number, lang)
+    )
+    if working is None:
+        return None
+    return TranslationRecord(
+        version=version,
+        language=lang,
+        kind=TranslationRecord.Kind.WORKING,
+        source=working.source,
+        licence=working.licence,
+        text=working.text,
+    )
+
+
+def _with_working(
+    versions: Sequence[InstrumentVersion], records: list[TranslationRecord]
+) -> list[TranslationRecord]:
+    """Entered translations, plus the working ones where none was entered."""
+    entered = {(r.version_id, r.language) for r in records}
+    return records + [
+        working
+        for v in versions
+        for lang in TRANSLATED_LANGUAGES
+        if (v.pk, lang) not in entered
+        and (working := _working_record(v, lang)) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class SafetyLanguageGap:
+    """A safety instrument with no validated translation for some languages."""
+
+    version: InstrumentVersion
+    #: Languages shown the project's own (working, not validated) translation.
+    working: tuple[str, ...]
+    #: Languages with no translation at all: those respondents see English.
+    english: tuple[str, ...]
+
+
+def safety_language_gaps(protocols: Iterable[Protocol]) -> list[SafetyLanguageGap]:
+    """Safety instruments of these protocols that lack a validated translation.
+
+    The clinician is told when starting a screening, so safety questions are never
+    put to a respondent in a language they were not offered without anyone knowing.
+    """
+    entries = ProtocolEntry.objects.filter(protocol__in=list(protocols)).select_related(
+        "instrument_version__instrument"
+    )
+    versions = list(
+        {e.instrument_version_id: e.instrument_version for e in entries}.values()
+    )
+    validated = set(
+        TranslationRecord.objects.filter(
+            version__in=versions, kind=TranslationRecord.Kind.VALIDATED
+        ).values_list("version_id", "language")
+    )
+    entered = set(
+        TranslationRecord.objects.filter(version__in=versions).values_list(
+            "version_id", "language"
+        )
+    )
+    gaps = []
+    for version in sorted(versions, key=lambda v: v.instrument.code):
+        definition = version_definition(version)
+        if not any(item.safety for item in definition.items):
+            continue
+        missing = [
+            lang
+            for lang in TRANSLATED_LANGUAGES
+            if lang not in definition.languages and (version.pk, lang) not in validated
+        ]
+        working = tuple(
+            lang
+            for lang in missing
+            if (version.pk, lang) in entered or _working_record(version, lang)
+        )
+        english = tuple(lang for lang in missing if lang not in working)
+        if working or english:
+            gaps.append(SafetyLanguageGap(version, working, english))
+    return gaps
+
+
+def translations_used_for(screening: Screening) -> list[TranslationRecord]:
+    """The translations the screening's respondents were shown (entered or working)."""
+    used: list[TranslationRecord] = []
+    for part in screening.parts.exclude(language="en"):
+        versions = [
+            entry.instrument_version
+            for entry in ProtocolEntry.objects.filter(
+                protocol_id=part.protocol_id
+            ).select_related("instrument_version__instrument")
+        ]
+        entered = TranslationRecord.objects.filter(
+            language=part.language, version__in=versions
+        ).select_related("version__instrument")
+        used += [
+            r
+            for r in _with_working(versions, list(entered))
+            if r.language == part.language
+        ]
+    return used
 
 
 def _licensed_text_unchanged(cached: _ProtocolVersions) -> bool:
@@ -533,6 +719,24 @@ def patient_records(patient: Patient) -> PatientRecords:
         answers=answers,
         invitations=invitations,
         audit_events=events,
+    )
+
+
+def account_without_clinic(username: str) -> User | None:
+    """The active, non-staff account of ``username`` with no membership, or None.
+
+    What an org admin may add to a clinic (organisation.add_member): an account of
+    another clinic, or staff, is never found, so the answer reveals nothing.
+    """
+    return (
+        User.objects.filter(
+            username__iexact=username.strip(),
+            is_active=True,
+            is_staff=False,
+            memberships__isnull=True,
+        )
+        .order_by("pk")
+        .first()
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
-from questionnaires.services import safety
+from questionnaires.services import accounts, safety
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +60,11 @@ def send_safety_alert(context: TaskContext, alert_id: int, attempt: int = 1) -> 
     """Send one step of an urgent screening's alert (idempotent)."""
     with retrying(context, attempt, alert_id=alert_id):
         return safety.safety_alert_send(alert_id=alert_id)
+
+
+@task()
+def send_password_reset(*, user_id: int, domain: str, use_https: bool) -> bool:
+    """Send one password-reset e-mail (services.accounts.password_reset_send)."""
+    return accounts.password_reset_send(
+        user_id=user_id, domain=domain, use_https=use_https
+    )

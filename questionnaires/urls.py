@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from questionnaires.security.ratelimits import token_ratelimit
+from questionnaires.security.ratelimits import (
+    family_start_ratelimit,
+    resume_ratelimit,
+    token_ratelimit,
+)
 from questionnaires.views import (
     clinician,
     exports,
@@ -18,10 +22,13 @@ app_name = "questionnaires"
 
 public_urls = [
     path("", public.start, name="start"),
-    path("family/", respondent.family_start, name="family-start"),
+    path(
+        "family/", family_start_ratelimit(respondent.family_start), name="family-start"
+    ),
+    # Guesses of a resume code count once, here (not also as token pages).
     path(
         "family/resume/",
-        token_ratelimit(respondent.family_resume),
+        resume_ratelimit(respondent.family_resume),
         name="family-resume",
     ),
     # A password form on a handed-over device: limited like the token pages.
@@ -102,7 +109,7 @@ screening_urls = [
 ]
 
 # Every page reached with a respondent token or resume code is rate-limited per
-# client address (questionnaires/ratelimits.py).
+# client address (questionnaires/security/ratelimits.py).
 respond_urls = [
     path(
         "r/<str:token>/",

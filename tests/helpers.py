@@ -20,6 +20,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
             "DEBUG",
             "SECRET_KEY",
             "ALLOWED_HOSTS",
+            "EMAIL_URL",
             "SECURE_SSL_REDIRECT",
             "REQUIRE_STAFF_2FA",
             "DJANGO_SETTINGS_MODULE",
@@ -31,6 +32,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "hikiscreen.settings",
             "SECRET_KEY": "k3y-" + "x7Qp9Lm2Vr5Ts8Wn4Yb6Hc1Jd0Fg3Ke" * 2,
             "ALLOWED_HOSTS": "hikiscreen.example.org",
+            "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
         }
     )
     for key, value in overrides.items():

@@ -60,7 +60,7 @@ def test_a_part_loaded_without_its_protocol_reads_the_versions(
     cached = selectors.part_state(selectors.invitation_get_by_token(token).part)
     part = ScreeningPart.objects.get(pk=cached.part.pk)
 
-    with django_assert_num_queries(1):  # the versions
+    with django_assert_num_queries(2):  # the versions, and their entered translations
         state = selectors.part_state(part)
 
     assert _codes(state) == _codes(cached)

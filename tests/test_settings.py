@@ -26,6 +26,26 @@ def test_missing_allowed_hosts_is_a_clear_error_when_debug_is_off() -> None:
     assert "ALLOWED_HOSTS is not set" in result.stderr
 
 
+def test_missing_email_url_is_a_clear_error_when_debug_is_off() -> None:
+    result = manage("check", env=production_env(EMAIL_URL=None))
+    assert result.returncode != 0
+    assert "EMAIL_URL is not set" in result.stderr
+
+
+def test_console_email_is_refused_when_debug_is_off() -> None:
+    # The console backend prints whole e-mails, password-reset links included, to
+    # the logs, past the scrub filter.
+    result = manage("check", env=production_env(EMAIL_URL="consolemail://"))
+    assert result.returncode != 0
+    assert "prints whole e-mails" in result.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_without_a_mail_server() -> None:
+    result = _import_wsgi(production_env(EMAIL_URL=None))
+    assert result.returncode != 0
+    assert "EMAIL_URL is not set" in result.stderr
+
+
 def test_debug_mode_runs_without_secrets_for_local_development() -> None:
     result = manage(
         "check", env=production_env(DEBUG="1", SECRET_KEY=None, ALLOWED_HOSTS=None)

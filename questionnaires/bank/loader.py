@@ -7,6 +7,12 @@ every problem is collected with its JSON path (``items[3].options[1].value: dupl
 value 2``) and one :class:`DefinitionError` lists them all, so an admin fixes a
 document in one pass instead of one error at a time.
 
+Two layers: the document's structure (types, required and unknown keys, enums, and
+the size limits that keep an import cheap) is a JSON Schema, checked by jsonschema
+(bank/schema.py); what a schema cannot say (duplicate codes, references between
+items, rules and flags, bands covering the score range, what each kind allows) is
+checked here by hand. Both report every problem, each at its JSON path, together.
+
 Unknown keys are errors rather than being ignored: a misspelt ``requried`` would
 otherwise silently make an item required, and a dropped key would break the
 round trip ``parse(dump(d)) == d``.
@@ -14,6 +20,7 @@ round trip ``parse(dump(d)) == d``.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,19 +29,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from questionnaires.bank import schema
+from questionnaires.bank.schema import MAX_DOCUMENT_BYTES, MAX_OPTION_ROWS
 from questionnaires.scoring.definitions import (
-    AUDIENCES,
     CHOICE_KINDS,
     DERIVED_REFS,
-    FLAG_CODES,
-    KINDS,
-    MISSING_RULES,
     NUMERIC_KINDS,
-    OPS,
     SCHEMA,
     SCORABLE_KINDS,
-    SCORE_METHODS,
-    SEVERITIES,
     AllOf,
     AnyOf,
     Band,
@@ -53,6 +55,7 @@ from questionnaires.scoring.definitions import (
     Text,
 )
 from questionnaires.scoring.rules import score_range
+from questionnaires.security import untrusted_json
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "instruments"
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -62,46 +65,6 @@ YES_NO_OPTIONS = (
     Option(code="yes", value=1, label={"en": "Yes", "ja": "はい", "it": "Sì"}),
 )
 INTEGER_KINDS = frozenset({"likert", "single_choice", "yes_no", "integer", "age"})
-
-_TOP_KEYS = frozenset(
-    [
-        "schema",
-        "code",
-        "version",
-        "name",
-        "short_name",
-        "audience",
-        "age_min",
-        "age_max",
-        "languages",
-        "citation",
-        "licence",
-        "changelog",
-        "instructions",
-        "option_sets",
-        "items",
-        "scoring",
-    ]
-)
-_ITEM_KEYS = frozenset(
-    [
-        "code",
-        "kind",
-        "text",
-        "help",
-        "section",
-        "required",
-        "options",
-        "min",
-        "max",
-        "decimals",
-        "show_if",
-        "safety",
-    ]
-)
-_SCORE_KEYS = frozenset(
-    ["method", "items", "reverse", "reverse_base", "threshold", "key"]
-)
 
 
 @dataclass(frozen=True)
@@ -130,101 +93,41 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _entries(value: object) -> Iterable[tuple[int, Any]]:
+    """(index, entry) of a list, skipping entries the schema check removed."""
+    if not isinstance(value, list):
+        return ()
+    return ((n, entry) for n, entry in enumerate(value) if entry is not None)
 
 
 class _Parser:
-    """Builds the dataclasses while collecting issues; never stops at the first one."""
+    """Builds the dataclasses and checks what the schema cannot, collecting issues.
 
-    def __init__(self) -> None:
+    It runs on the document after :func:`schema.structural_issues`, with every value
+    the schema refused taken out (:func:`_without`): whatever is present has the
+    right type, so only meanings are checked here (duplicates, references, ranges,
+    what a kind allows), and never stops at the first problem.
+    """
+
+    def __init__(self, refused: Iterable[str] = ()) -> None:
         self.issues: list[Issue] = []
+        #: JSON paths of values the schema refused: checks that depend on one of
+        #: them are skipped, so a problem is reported once, not again as a cascade.
+        self.refused = frozenset(refused)
 
     def error(self, path: str, message: str) -> None:
         self.issues.append(Issue(path, message))
 
-    # -- small typed readers --------------------------------------------------------
-
-    def obj(self, value: object, path: str, keys: frozenset[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.error(path, "must be an object")
-            return {}
-        for key in value:
-            if key not in keys:
-                self.error(_join(path, key), "unknown key")
-        return value
-
-    def string(self, value: object, path: str, *, default: str = "") -> str:
-        if isinstance(value, str):
-            return value
-        self.error(path, "must be a string")
-        return default
-
-    def optional_string(
-        self, data: Mapping[str, Any], key: str, path: str
-    ) -> str | None:
-        if data.get(key) is None:
-            return None
-        return self.string(data[key], _join(path, key))
-
-    def code(self, value: object, path: str) -> str:
-        text = self.string(value, path)
-        if isinstance(value, str) and not CODE_RE.match(value):
-            self.error(path, f"{value!r} is not a valid code ([a-z][a-z0-9_]*)")
+    def text(self, value: object, path: str, *, require_en: bool) -> Text:
+        text: dict[str, str] = dict(value) if isinstance(value, dict) else {}
+        if require_en and not text.get("en"):
+            self.error(path, "English text (en) is required")
         return text
 
-    def boolean(self, value: object, path: str, default: bool) -> bool:
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.error(path, "must be true or false")
-        return default
-
-    def number(self, value: object, path: str) -> float | None:
-        if value is None:
-            return None
-        if _is_number(value):
-            return value  # type: ignore[return-value]
-        self.error(path, "must be a number")
-        return None
-
-    def integer(
-        self, value: object, path: str, *, minimum: int | None = None
-    ) -> int | None:
-        if value is None:
-            return None
-        if not _is_int(value):
-            self.error(path, "must be an integer")
-            return None
-        if minimum is not None and value < minimum:  # type: ignore[operator]
-            self.error(path, f"must be at least {minimum}")
-        return value  # type: ignore[return-value]
-
-    def text(self, value: object, path: str, *, require_en: bool) -> Text:
-        if value is None:
-            value = {}
-        if not isinstance(value, dict):
-            self.error(path, 'must be a language map such as {"en": "…"}')
-            return {}
-        for lang, string in value.items():
-            if not isinstance(string, str):
-                self.error(_join(path, lang), "must be a string")
-        if require_en and not value.get("en"):
-            self.error(path, "English text (en) is required")
-        return {k: v for k, v in value.items() if isinstance(v, str)}
-
     def code_list(self, value: object, path: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(path, "must be a list of codes")
-            return ()
         codes: list[str] = []
-        for n, code in enumerate(value):
-            if not isinstance(code, str):
-                self.error(f"{path}[{n}]", "must be a string")
-            elif code in codes:
+        for n, code in _entries(value):
+            if code in codes:
                 self.error(f"{path}[{n}]", f"duplicate code {code}")
             else:
                 codes.append(code)
@@ -232,112 +135,61 @@ class _Parser:
 
     # -- document parts -------------------------------------------------------------
 
-    def document(self, doc: object) -> InstrumentDefinition:
-        data = self.obj(doc, "", _TOP_KEYS)
-        for key in (
-            "schema",
-            "code",
-            "version",
-            "name",
-            "audience",
-            "licence",
-            "items",
-        ):
-            if key not in data:
-                self.error(key, "is required")
-        if data.get("schema", SCHEMA) != SCHEMA:
-            self.error("schema", f"must be {SCHEMA!r}")
-        code = self.code(data.get("code", ""), "code") if "code" in data else ""
-        version = self.integer(data.get("version"), "version", minimum=1) or 1
-        audience = data.get("audience", "self")
-        if audience not in AUDIENCES:
-            self.error("audience", f"must be one of {', '.join(AUDIENCES)}")
-        age_min = self.integer(data.get("age_min"), "age_min", minimum=0)
-        age_max = self.integer(data.get("age_max"), "age_max", minimum=0)
+    def document(self, data: dict[str, Any]) -> InstrumentDefinition:
+        age_min = data.get("age_min")
+        age_max = data.get("age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
             self.error("age_max", "must not be below age_min")
-        languages = self.languages(data.get("languages", ["en"]))
-        licence = self.licence(data.get("licence"))
+        languages = tuple(data.get("languages", ["en"]))
+        if not languages or languages[0] != "en":
+            self.error("languages", "must start with en")
+        raw_licence = data.get("licence", {})
+        licence = Licence(
+            text_may_ship=raw_licence.get("text_may_ship", False),
+            note=raw_licence.get("note", ""),
+            attribution=raw_licence.get("attribution", ""),
+        )
         ship = licence.text_may_ship
-        option_sets = self.option_sets(data.get("option_sets"), ship)
+        option_sets = {
+            name: self.options(options, f"option_sets.{name}", ship)
+            for name, options in (data.get("option_sets") or {}).items()
+        }
         items = self.items(data.get("items"), option_sets, ship)
-        definition = InstrumentDefinition(
+        return InstrumentDefinition(
             schema=SCHEMA,
-            code=code,
-            version=version,
+            code=data.get("code", ""),
+            version=data.get("version", 1),
             name=self.text(data.get("name"), "name", require_en=True),
-            short_name=self.string(data.get("short_name", ""), "short_name"),
-            audience=audience if isinstance(audience, str) else "self",
+            short_name=data.get("short_name", ""),
+            audience=data.get("audience", "self"),
             age_min=age_min,
             age_max=age_max,
             languages=languages,
-            citation=self.string(data.get("citation", ""), "citation"),
+            citation=data.get("citation", ""),
             licence=licence,
-            changelog=self.string(data.get("changelog", ""), "changelog"),
+            changelog=data.get("changelog", ""),
             instructions=self.text(
                 data.get("instructions"), "instructions", require_en=False
             ),
             option_sets=option_sets,
             items=items,
-            scoring=self.scoring(data.get("scoring"), items),
+            scoring=self.scoring(data.get("scoring") or {}, items),
         )
-        return definition
-
-    def languages(self, value: object) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error("languages", "must be a list of language codes")
-            return ("en",)
-        if not value or value[0] != "en":
-            self.error("languages", "must start with en")
-        if len(set(value)) != len(value):
-            self.error("languages", "has a duplicate language")
-        return tuple(value)
-
-    def licence(self, value: object) -> Licence:
-        data = self.obj(
-            value, "licence", frozenset({"text_may_ship", "note", "attribution"})
-        )
-        if "text_may_ship" not in data:
-            self.error("licence.text_may_ship", "is required")
-        return Licence(
-            text_may_ship=self.boolean(
-                data.get("text_may_ship"), "licence.text_may_ship", False
-            ),
-            note=self.string(data.get("note", ""), "licence.note"),
-            attribution=self.string(data.get("attribution", ""), "licence.attribution"),
-        )
-
-    def option_sets(self, value: object, ship: bool) -> dict[str, tuple[Option, ...]]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.error("option_sets", "must be an object")
-            return {}
-        return {
-            name: self.options(options, f"option_sets.{name}", ship)
-            for name, options in value.items()
-        }
 
     def options(
         self, value: object, path: str, ship: bool, *, kind: str = "likert"
     ) -> tuple[Option, ...]:
-        if not isinstance(value, list) or not value:
-            self.error(path, "must be a non-empty list of options")
-            return ()
         options: list[Option] = []
         codes: set[str] = set()
         values: set[int] = set()
-        for n, raw in enumerate(value):
+        for n, data in _entries(value):
             opath = f"{path}[{n}]"
-            data = self.obj(raw, opath, frozenset({"code", "value", "label"}))
-            code = self.string(data.get("code"), f"{opath}.code")
+            code = data.get("code", "")
             if code in codes:
                 self.error(f"{opath}.code", f"duplicate code {code}")
             codes.add(code)
-            number = self.integer(data.get("value"), f"{opath}.value")
-            if "value" not in data:
-                self.error(f"{opath}.value", "is required")
-            elif number is not None and number in values:
+            number = data.get("value")
+            if number is not None and number in values:
                 self.error(f"{opath}.value", f"duplicate value {number}")
             if number is not None:
                 values.add(number)
@@ -350,14 +202,14 @@ class _Parser:
         return tuple(options)
 
     def items(
-        self, value: object, option_sets: Mapping[str, tuple[Option, ...]], ship: bool
+        self,
+        value: object,
+        option_sets: Mapping[str, tuple[Option, ...]],
+        ship: bool,
     ) -> tuple[Item, ...]:
-        if not isinstance(value, list) or not value:
-            self.error("items", "must be a non-empty list")
-            return ()
         items: list[Item] = []
         seen: dict[str, int] = {}
-        for n, raw in enumerate(value):
+        for n, raw in _entries(value):
             path = f"items[{n}]"
             item = self.item(raw, path, option_sets, ship)
             if item.code in seen:
@@ -368,25 +220,30 @@ class _Parser:
                 )
             seen.setdefault(item.code, n)
             items.append(item)
+        rows = sum(len(item.options) for item in items)
+        if rows > MAX_OPTION_ROWS:
+            self.error(
+                "items",
+                f"{rows} options once option sets are shared out to their items "
+                f"(at most {MAX_OPTION_ROWS})",
+            )
         return tuple(items)
 
     def item(
         self,
-        raw: object,
+        data: dict[str, Any],
         path: str,
         option_sets: Mapping[str, tuple[Option, ...]],
         ship: bool,
     ) -> Item:
-        data = self.obj(raw, path, _ITEM_KEYS)
-        code = self.code(data.get("code", ""), f"{path}.code")
-        kind = data.get("kind")
-        if kind not in KINDS:
-            self.error(f"{path}.kind", f"must be one of {', '.join(KINDS)}")
-            kind = "free_text"
+        kind = data.get("kind", "free_text")
         options: tuple[Option, ...] = ()
         options_ref: str | None = None
         raw_options = data.get("options")
-        if kind in CHOICE_KINDS:
+        kind_known = f"{path}.kind" not in self.refused
+        if not kind_known:
+            pass  # what the item may hold depends on the kind refused above
+        elif kind in CHOICE_KINDS:
             if isinstance(raw_options, str):
                 options_ref = raw_options
                 if raw_options not in option_sets:
@@ -394,6 +251,8 @@ class _Parser:
                 options = option_sets.get(raw_options, ())
             elif raw_options is None and kind == "yes_no":
                 options = YES_NO_OPTIONS
+            elif raw_options is None:
+                self.error(f"{path}.options", "must be a non-empty list of options")
             else:
                 options = self.options(raw_options, f"{path}.options", ship, kind=kind)
             if kind == "yes_no" and sorted(o.value for o in options) != [0, 1]:
@@ -402,30 +261,34 @@ class _Parser:
                 )
         elif raw_options is not None:
             self.error(f"{path}.options", f"not allowed for kind {kind}")
-        low = self.number(data.get("min"), f"{path}.min")
-        high = self.number(data.get("max"), f"{path}.max")
-        decimals = self.integer(data.get("decimals"), f"{path}.decimals", minimum=0)
-        if kind not in NUMERIC_KINDS:
+        low = data.get("min")
+        high = data.get("max")
+        decimals = data.get("decimals")
+        if not kind_known:
+            pass
+        elif kind not in NUMERIC_KINDS:
             for key in ("min", "max", "decimals"):
                 if key in data:
                     self.error(f"{path}.{key}", f"not allowed for kind {kind}")
         else:
             if kind in ("integer", "number"):
                 for key, number in (("min", low), ("max", high)):
-                    if number is None:
+                    if number is None and f"{path}.{key}" not in self.refused:
                         self.error(f"{path}.{key}", f"is required for kind {kind}")
             if low is not None and high is not None and low > high:
                 self.error(f"{path}.max", "must not be below min")
             if kind in INTEGER_KINDS and decimals:
                 self.error(f"{path}.decimals", f"must be 0 for kind {kind}")
         show_if = data.get("show_if")
+        required = data.get("required")
+        safety = data.get("safety")
         return Item(
-            code=code,
+            code=data.get("code", ""),
             kind=kind,
             text=self.text(data.get("text"), f"{path}.text", require_en=ship),
             help=self.text(data.get("help"), f"{path}.help", require_en=False),
             section=self.text(data.get("section"), f"{path}.section", require_en=False),
-            required=self.boolean(data.get("required"), f"{path}.required", True),
+            required=True if required is None else required,
             options=options,
             options_ref=options_ref,
             min=low,
@@ -434,36 +297,28 @@ class _Parser:
             show_if=None
             if show_if is None
             else self.condition(show_if, f"{path}.show_if"),
-            safety=self.boolean(data.get("safety"), f"{path}.safety", False),
+            safety=bool(safety),
         )
 
-    def condition(self, value: object, path: str) -> Condition:
-        if isinstance(value, dict) and ("all" in value or "any" in value):
+    def condition(self, value: dict[str, Any], path: str) -> Condition:
+        if "all" in value or "any" in value:
             key = "all" if "all" in value else "any"
-            self.obj(value, path, frozenset({key}))
-            parts = value[key]
-            if not isinstance(parts, list) or not parts:
-                self.error(f"{path}.{key}", "must be a non-empty list of conditions")
-                parts = []
             built = tuple(
-                self.condition(p, f"{path}.{key}[{n}]") for n, p in enumerate(parts)
+                self.condition(part, f"{path}.{key}[{n}]")
+                for n, part in _entries(value.get(key))
             )
             return AllOf(built) if key == "all" else AnyOf(built)
-        data = self.obj(value, path, frozenset({"ref", "op", "value"}))
-        ref = self.string(data.get("ref"), f"{path}.ref")
-        op = data.get("op")
-        if op not in OPS:
-            self.error(f"{path}.op", f"must be one of {', '.join(OPS)}")
+        ref = value.get("ref", "")
+        op = value.get("op")
+        if op is None:
             return Comparison(ref=ref, op="answered")
-        raw = data.get("value")
+        raw = value.get("value")
         operand: Scalar | tuple[Scalar, ...] | None = None
         if op == "answered":
-            if "value" in data:
+            if "value" in value:
                 self.error(f"{path}.value", "not allowed with op answered")
         elif op in ("in", "between"):
-            if not isinstance(raw, list) or not all(
-                _is_number(v) or isinstance(v, str) for v in raw
-            ):
+            if not isinstance(raw, list):
                 self.error(f"{path}.value", f"must be a list for op {op}")
             else:
                 operand = tuple(raw)
@@ -487,13 +342,9 @@ class _Parser:
                 self.error(f"{cpath}.ref", problem)
 
     def score(
-        self, value: object, path: str, items: Mapping[str, Item], extra: frozenset[str]
+        self, data: dict[str, Any], path: str, items: Mapping[str, Item]
     ) -> ScoreRule:
-        data = self.obj(value, path, _SCORE_KEYS | extra)
-        method = data.get("method")
-        if method not in SCORE_METHODS:
-            self.error(f"{path}.method", f"must be one of {', '.join(SCORE_METHODS)}")
-            method = "none"
+        method = data.get("method", "none")
         codes = self.code_list(data.get("items"), f"{path}.items")
         for n, code in enumerate(codes):
             item = items.get(code)
@@ -515,10 +366,14 @@ class _Parser:
         for n, code in enumerate(reverse):
             if code not in codes:
                 self.error(f"{path}.reverse[{n}]", f"{code} is not one of the items")
-        reverse_base = self.number(data.get("reverse_base"), f"{path}.reverse_base")
-        if reverse and reverse_base is None:
+        reverse_base = data.get("reverse_base")
+        if (
+            reverse
+            and reverse_base is None
+            and f"{path}.reverse_base" not in self.refused
+        ):
             self.error(f"{path}.reverse_base", "is required with reverse items")
-        threshold = self.number(data.get("threshold"), f"{path}.threshold")
+        threshold = data.get("threshold")
         if threshold is not None and method not in ("count", "sum_over"):
             self.error(f"{path}.threshold", f"not used by method {method}")
         key = self.key(data.get("key"), f"{path}.key", codes, items, method)
@@ -533,7 +388,7 @@ class _Parser:
 
     def key(
         self,
-        value: object,
+        value: dict[str, list[int]] | None,
         path: str,
         codes: tuple[str, ...],
         items: Mapping[str, Item],
@@ -543,19 +398,17 @@ class _Parser:
             if value is not None:
                 self.error(path, f"not used by method {method}")
             return {}
-        if not isinstance(value, dict):
-            self.error(
-                path, "is required for method keyed: item code -> scoring values"
-            )
+        if value is None:
+            if path not in self.refused:
+                self.error(
+                    path, "is required for method keyed: item code -> scoring values"
+                )
             return {}
         key: dict[str, tuple[int, ...]] = {}
         for code, values in value.items():
             kpath = _join(path, code)
             if code not in codes:
                 self.error(kpath, f"{code} is not one of the items")
-            if not isinstance(values, list) or not all(_is_int(v) for v in values):
-                self.error(kpath, "must be a list of option values")
-                continue
             item = items.get(code)
             allowed = {o.value for o in item.options} if item else set()
             for v in values:
@@ -567,71 +420,45 @@ class _Parser:
                 self.error(path, f"no key for item {code}")
         return key
 
-    def scoring(self, value: object, items: tuple[Item, ...]) -> Scoring:
-        keys = frozenset(
-            ["total", "subscales", "bands", "band_source", "missing", "flags"]
-        )
-        data = self.obj(value, "scoring", keys)
+    def scoring(self, data: dict[str, Any], items: tuple[Item, ...]) -> Scoring:
         by_code = {i.code: i for i in items}
         total = (
-            self.score(data["total"], "scoring.total", by_code, frozenset())
+            self.score(data["total"], "scoring.total", by_code)
             if data.get("total") is not None
             else ScoreRule(method="none")
         )
         subscales: list[Subscale] = []
-        raw_subscales = data.get("subscales") or []
-        if not isinstance(raw_subscales, list):
-            self.error("scoring.subscales", "must be a list")
-            raw_subscales = []
-        for n, raw in enumerate(raw_subscales):
+        for n, raw in _entries(data.get("subscales")):
             spath = f"scoring.subscales[{n}]"
-            rule = self.score(raw, spath, by_code, frozenset({"code", "label"}))
-            raw_dict = raw if isinstance(raw, dict) else {}
-            code = self.code(raw_dict.get("code", ""), f"{spath}.code")
+            rule = self.score(raw, spath, by_code)
+            code = raw.get("code", "")
             if any(s.code == code for s in subscales):
                 self.error(f"{spath}.code", f"duplicate code {code}")
             if rule.method == "none":
                 self.error(f"{spath}.method", "a subscale needs a score method")
-            label = self.text(raw_dict.get("label"), f"{spath}.label", require_en=True)
+            label = self.text(raw.get("label"), f"{spath}.label", require_en=True)
             subscales.append(Subscale(code=code, rule=rule, label=label))
         scope = _RuleScope(by_code, total.method != "none", {s.code for s in subscales})
         bands = self.bands(data.get("bands"), total, by_code)
         missing = self.missing(data.get("missing"))
         flags: list[FlagRule] = []
-        raw_flags = data.get("flags") or []
-        if not isinstance(raw_flags, list):
-            self.error("scoring.flags", "must be a list")
-            raw_flags = []
-        for n, raw_flag in enumerate(raw_flags):
+        for n, raw_flag in _entries(data.get("flags")):
             fpath = f"scoring.flags[{n}]"
-            fdata = self.obj(
-                raw_flag, fpath, frozenset({"code", "severity", "when", "source"})
-            )
-            flag_code = fdata.get("code")
-            if flag_code not in FLAG_CODES:
-                self.error(f"{fpath}.code", f"unknown flag code {flag_code}")
-            severity = fdata.get("severity")
-            if severity not in SEVERITIES:
-                self.error(
-                    f"{fpath}.severity", f"must be one of {', '.join(SEVERITIES)}"
-                )
-            if "when" not in fdata:
-                self.error(f"{fpath}.when", "is required")
-            when = self.condition(fdata.get("when", {}), f"{fpath}.when")
+            when = self.condition(raw_flag.get("when") or {}, f"{fpath}.when")
             self.check_condition(when, f"{fpath}.when", scope)
             flags.append(
                 FlagRule(
-                    code=str(flag_code),
-                    severity=str(severity),
+                    code=str(raw_flag.get("code")),
+                    severity=str(raw_flag.get("severity")),
                     when=when,
-                    source=self.optional_string(fdata, "source", fpath),
+                    source=raw_flag.get("source"),
                 )
             )
         return Scoring(
             total=total,
             subscales=tuple(subscales),
             bands=bands,
-            band_source=self.optional_string(data, "band_source", "scoring"),
+            band_source=data.get("band_source"),
             missing=missing,
             flags=tuple(flags),
         )
@@ -639,27 +466,16 @@ class _Parser:
     def bands(
         self, value: object, total: ScoreRule, items: Mapping[str, Item]
     ) -> tuple[Band, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error("scoring.bands", "must be a list")
-            return ()
         if value and total.method == "none":
             self.error("scoring.bands", "bands need a total")
-        band_keys = frozenset({"code", "min", "max", "label", "source"})
         bands: list[Band] = []
-        for n, raw in enumerate(value):
+        for n, data in _entries(value):
             bpath = f"scoring.bands[{n}]"
-            data = self.obj(raw, bpath, band_keys)
-            code = self.code(data.get("code", ""), f"{bpath}.code")
+            code = data.get("code", "")
             if any(b.code == code for b in bands):
                 self.error(f"{bpath}.code", f"duplicate code {code}")
-            bounds = []
-            for key in ("min", "max"):
-                if key not in data:
-                    self.error(f"{bpath}.{key}", "is required")
-                bounds.append(self.number(data.get(key), f"{bpath}.{key}"))
-            low, high = bounds
+            low = data.get("min")
+            high = data.get("max")
             if low is not None and high is not None and low > high:
                 self.error(f"{bpath}.max", "must not be below min")
             bands.append(
@@ -670,10 +486,14 @@ class _Parser:
                     label=self.text(
                         data.get("label"), f"{bpath}.label", require_en=True
                     ),
-                    source=self.optional_string(data, "source", bpath),
+                    source=data.get("source"),
                 )
             )
-        if bands and total.method != "none":
+        bounds_known = not any(
+            p.startswith("scoring.bands") or p.startswith("scoring.total")
+            for p in self.refused
+        )
+        if bands and total.method != "none" and bounds_known:
             self.check_coverage(bands, total, items)
         return tuple(bands)
 
@@ -719,22 +539,14 @@ class _Parser:
                 f"gap: {_num(last.max + step)}-{_num(high)} is in no band",
             )
 
-    def missing(self, value: object) -> MissingRule:
+    def missing(self, value: dict[str, Any] | None) -> MissingRule:
         if value is None:
             return MissingRule()
-        data = self.obj(value, "scoring.missing", frozenset({"rule", "min_answered"}))
-        rule = data.get("rule", "incomplete")
-        if rule not in MISSING_RULES:
-            self.error(
-                "scoring.missing.rule", f"must be one of {', '.join(MISSING_RULES)}"
-            )
-            rule = "incomplete"
-        min_answered = self.integer(
-            data.get("min_answered"), "scoring.missing.min_answered", minimum=1
-        )
+        rule = value.get("rule", "incomplete")
+        min_answered = value.get("min_answered")
         if rule == "prorate" and min_answered is None:
             self.error("scoring.missing.min_answered", "is required for prorate")
-        if rule == "incomplete" and "min_answered" in data:
+        if rule == "incomplete" and "min_answered" in value:
             self.error("scoring.missing.min_answered", "only used by prorate")
         return MissingRule(rule=rule, min_answered=min_answered)
 
@@ -817,25 +629,66 @@ def _num(value: float) -> str:
 
 def parse(document: object, *, source: str = "") -> InstrumentDefinition:
     """Parse and validate a decoded JSON document; DefinitionError lists all issues."""
-    parser = _Parser()
-    definition = parser.document(document)
-    if parser.issues:
-        raise DefinitionError(parser.issues, source)
+    structural = schema.structural_issues(document)
+    issues = [Issue(schema.json_path(path), message) for path, message in structural]
+    if not isinstance(document, dict):
+        raise DefinitionError(issues, source)
+    refused = [path for path, _ in structural]
+    parser = _Parser(schema.json_path(path) for path in refused)
+    definition = parser.document(_without(document, refused))
+    issues.extend(parser.issues)
+    if issues:
+        raise DefinitionError(sorted(issues, key=_document_order), source)
     return definition
 
 
-def parse_json(text: str, *, source: str = "") -> InstrumentDefinition:
-    """Like :func:`parse`, from JSON text."""
+def _without(document: dict[str, Any], paths: Iterable[list[str | int]]) -> Any:
+    """A copy of ``document`` without the values at ``paths`` (the schema refused them).
+
+    A refused object key is dropped; a refused list entry becomes None (skipped by
+    the parser, so the other entries keep their index in messages).
+    """
+    pruned = copy.deepcopy(document)
+    for path in paths:
+        if not path:
+            continue
+        parent: Any = pruned
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            elif isinstance(parent, list):
+                parent[path[-1]] = None  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            continue  # inside a value already taken out
+    return pruned
+
+
+def _document_order(issue: Issue) -> list[tuple[int, int | str]]:
+    """Sort key: the path's parts, list indexes as numbers (items[2] < items[10])."""
+    parts = re.split(r"[.\[\]]+", issue.path)
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p]
+
+
+def parse_json(text: str | bytes, *, source: str = "") -> InstrumentDefinition:
+    """Like :func:`parse`, from JSON text or bytes (limited in size and nesting)."""
+    size = len(text.encode("utf-8") if isinstance(text, str) else text)
+    if size > MAX_DOCUMENT_BYTES:
+        raise DefinitionError(
+            [Issue("", f"{size} bytes; an instrument is at most {MAX_DOCUMENT_BYTES}")],
+            source,
+        )
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DefinitionError([Issue("", f"not valid JSON: {exc}")], source) from exc
+        document = untrusted_json.loads(text)
+    except untrusted_json.UntrustedJSONError as exc:
+        raise DefinitionError([Issue("", str(exc))], source) from exc
     return parse(document, source=source)
 
 
 def load_file(path: Path) -> InstrumentDefinition:
     """Load one definition file; its name must be ``<code>-v<version>.json``."""
-    definition = parse_json(path.read_text(encoding="utf-8"), source=path.name)
+    definition = parse_json(path.read_bytes(), source=path.name)
     expected = f"{definition.code}-v{definition.version}.json"
     if path.name != expected:
         raise DefinitionError(

@@ -75,13 +75,17 @@ class Column:
     source: str = ""
 
     def dictionary_row(self) -> list[str]:
+        """Escaped like data cells: meanings and allowed values carry bank text."""
         return [
-            self.name,
-            self.type,
-            self.meaning,
-            self.allowed,
-            self.unit,
-            self.source,
+            cell(text)
+            for text in (
+                self.name,
+                self.type,
+                self.meaning,
+                self.allowed,
+                self.unit,
+                self.source,
+            )
         ]
 
 
@@ -129,7 +133,7 @@ def columns_for(
 
 
 def header(columns: Sequence[Column]) -> list[str]:
-    return [c.name for c in columns]
+    return [cell(c.name) for c in columns]
 
 
 def row_for(record: ScreeningRecord, columns: Sequence[Column]) -> list[str]:

@@ -3,7 +3,6 @@ the FHIR uploads (a Questionnaire for the admin, QuestionnaireResponses for a pa
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -12,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from questionnaires.exports.streams import ExportFilters
 from questionnaires.forms.questionnaire import ImportForm
 from questionnaires.models import Protocol
+from questionnaires.security import untrusted_json
 
 
 class ProtocolField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Protocol) -> str:
-        return obj.name_en
+        return obj.active_name
 
 
 class OrganisationExportForm(forms.Form):
@@ -78,8 +78,8 @@ def read_fhir_upload(upload: Any) -> Any:
             params={"size": FHIR_UPLOAD_MAX_BYTES // (1024 * 1024)},
         )
     try:
-        return json.loads(upload.read().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return untrusted_json.loads(upload.read())
+    except untrusted_json.UntrustedJSONError as exc:
         raise forms.ValidationError(
             _("Not a JSON file: %(error)s"), params={"error": exc}
         ) from exc

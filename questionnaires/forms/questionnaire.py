@@ -9,7 +9,6 @@ fieldsets with their heading as the legend.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -17,11 +16,15 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.utils import get_template_pack
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.bank.flow import text_in
 from questionnaires.bank.loader import YES_NO_OPTIONS
+from questionnaires.bank.schema import MAX_DOCUMENT_BYTES
 from questionnaires.models import LANGUAGE_CODES, InstrumentVersion
 from questionnaires.models import Item as ItemRow
 from questionnaires.scoring.definitions import (
@@ -32,6 +35,7 @@ from questionnaires.scoring.definitions import (
 )
 from questionnaires.scoring.engine import check_value
 from questionnaires.scoring.rules import Facts, evaluate
+from questionnaires.security import untrusted_json
 
 Value = int | float | str
 LICENSED_PLACEHOLDER = _("Text to be entered under licence")
@@ -235,6 +239,23 @@ def _plain(value: Any) -> Value:
     return value  # type: ignore[no-any-return]
 
 
+class TextFieldset(Fieldset):
+    """A fieldset whose legend is plain text.
+
+    crispy's Fieldset renders its legend as a Django template (so ``{{ }}`` and
+    ``{% %}`` in a bank section heading would run) and marks the result safe. A
+    section heading is text from the question bank: escaped, never evaluated.
+    """
+
+    def render(
+        self, form: Any, context: Any, template_pack: Any = None, **kwargs: Any
+    ) -> SafeString:
+        pack = template_pack or get_template_pack()
+        fields = self.get_rendered_fields(form, context, pack, **kwargs)
+        context.update({"fieldset": self, "legend": str(self.legend), "fields": fields})
+        return render_to_string(self.get_template_name(pack), context.flatten())
+
+
 def _helper(
     definition: InstrumentDefinition, lang: str, section: int | None
 ) -> FormHelper:
@@ -243,11 +264,11 @@ def _helper(
     helper.disable_csrf = True  # the page's own <form> carries the token
     parts = sections(definition)
     chosen = [parts[section]] if section is not None else parts
-    layout = []
+    layout: list[TextFieldset | str] = []
     for _heading, items in chosen:
         legend = text_in(items[0].section, lang) if items[0].section else ""
         if legend:
-            layout.append(Fieldset(legend, *(i.code for i in items)))
+            layout.append(TextFieldset(legend, *(i.code for i in items)))
         else:
             layout.extend(i.code for i in items)
     helper.layout = Layout(*layout)
@@ -266,10 +287,26 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
+        """The upload, decoded; refused unread when bigger than any instrument.
+
+        Django has already spooled a large upload to a temporary file; its size is
+        checked before a byte of it is read into memory or parsed.
+        """
         upload = self.cleaned_data["file"]
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s KB; an instrument file is at most "
+                    "%(limit)s KB."
+                ),
+                params={
+                    "size": upload.size // 1024,
+                    "limit": MAX_DOCUMENT_BYTES // 1024,
+                },
+            )
         try:
-            self.cleaned_data["document"] = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.cleaned_data["document"] = untrusted_json.loads(upload.read())
+        except untrusted_json.UntrustedJSONError as exc:
             raise forms.ValidationError(
                 _("Not a JSON file: %(error)s"), params={"error": exc}
             ) from exc

@@ -2,14 +2,16 @@
 
 Dependency order (a module may import only from those above it):
 
-1. ``people``  — Organisation, Membership, Patient (users: Django's ``auth.User``)
+1. ``people``  — Organisation, Membership, Patient, StaffProfile (users: ``auth.User``)
 2. ``bank``    — Instrument, InstrumentVersion, Item, ItemOption, Protocol,
    ProtocolEntry (the question bank; depends on nothing above but ``auth.User``)
 3. ``screenings`` — Screening, ScreeningPart, Answer, Invitation, FamilyCheck,
    CrisisContact (depends on people and bank)
 4. ``safety``  — AlertSettings, SafetyAlert, SafetyAcknowledgement (depends on
    people and screenings)
-5. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+5. ``translations`` — TranslationRecord (depends on bank; provenance of a
+   version's Japanese or Italian text)
+6. ``audit``   — AuditEvent (depends on people; nothing depends on it)
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ from questionnaires.models.bank import (
     text_map,
     translated,
 )
-from questionnaires.models.people import Membership, Organisation, Patient
+from questionnaires.models.people import (
+    Membership,
+    Organisation,
+    Patient,
+    StaffProfile,
+)
 from questionnaires.models.safety import (
     AlertSettings,
     SafetyAcknowledgement,
@@ -42,6 +49,7 @@ from questionnaires.models.screenings import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.models.translations import TranslationRecord
 
 __all__ = [
     "LANGUAGE_CODES",
@@ -66,6 +74,8 @@ __all__ = [
     "SafetyAlert",
     "Screening",
     "ScreeningPart",
+    "StaffProfile",
+    "TranslationRecord",
     "text_map",
     "translated",
 ]

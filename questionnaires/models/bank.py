@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.scoring.definitions import AUDIENCES, KINDS
@@ -173,6 +174,11 @@ class Instrument(models.Model):
 
     def name(self, lang: str = "en") -> str:
         return translated(self, "name", lang)
+
+    @property
+    def active_name(self) -> str:
+        """The name in the language of the page being drawn (templates, form labels)."""
+        return self.name(translation.get_language() or "en")
 
 
 class InstrumentVersion(models.Model):
@@ -521,6 +527,11 @@ class Protocol(models.Model):
 
     def name(self, lang: str = "en") -> str:
         return translated(self, "name", lang)
+
+    @property
+    def active_name(self) -> str:
+        """The name in the language of the page being drawn (templates, form labels)."""
+        return self.name(translation.get_language() or "en")
 
 
 class ProtocolEntry(models.Model):

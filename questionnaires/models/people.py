@@ -132,3 +132,43 @@ class Patient(models.Model):
     def age(self) -> int:
         """The age reached this year."""
         return self.age_in(timezone.localdate().year)
+
+
+class StaffProfile(models.Model):
+    """A staff member's own settings: the language of their pages and PDFs.
+
+    An empty language means "my browser's language" (Accept-Language).
+    """
+
+    class Language(models.TextChoices):
+        BROWSER = "", _("My browser's language")
+        ENGLISH = "en", "English"
+        JAPANESE = "ja", "日本語"
+        ITALIAN = "it", "Italiano"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language of my pages and PDFs"),
+        max_length=8,
+        blank=True,
+        choices=Language.choices,
+        default=Language.BROWSER,
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", "en", "ja", "it"]),
+                name="staffprofile_language_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser'}"

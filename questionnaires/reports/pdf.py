@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from questionnaires.reports.context import ReportData, ReportMeta, report_context
 
@@ -64,6 +64,15 @@ _loaded: dict[str, Any] = {}
 
 class MissingFontError(RuntimeError):
     """A report language's font is not installed; raised before any rendering."""
+
+
+class ReportResourceError(RuntimeError):
+    """A report asked for something other than a static file; nothing was rendered.
+
+    WeasyPrint stops on such a fetch with a BaseException (FatalURLFetchingError),
+    which Django's error handling and ``except Exception`` do not catch; this is the
+    ordinary error it becomes.
+    """
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -188,9 +197,12 @@ def html_to_pdf(html: str) -> bytes:
     """Lay out report HTML as a tagged PDF/UA-1 with the shared fonts and stylesheet."""
     font_config, stylesheet, fetcher = _resources()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, **PDF_OPTIONS
-    )
+    try:
+        pdf: bytes = document.write_pdf(
+            stylesheets=[stylesheet], font_config=font_config, **PDF_OPTIONS
+        )
+    except FatalURLFetchingError as error:
+        raise ReportResourceError(str(error.__cause__ or error)) from error
     return pdf
 
 

@@ -50,6 +50,22 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+#: No answer is a number this large; bigger ones are refused before any arithmetic.
+MAGNITUDE_MAX = 10**15
+
+#: Characters of an offending value quoted in a message.
+SHOWN_MAX = 40
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, shortened: a hostile value must not flood a message."""
+    if _is_int(value) and abs(value) > MAGNITUDE_MAX:  # type: ignore[arg-type]
+        digits = len(str(abs(value)))  # type: ignore[arg-type]
+        return f"an integer of {digits} digits"
+    text = repr(value)
+    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}…"
+
+
 def _decimals_ok(value: float, decimals: int) -> bool:
     scaled = value * 10**decimals
     return bool(abs(scaled - round(scaled)) < 1e-6)
@@ -68,7 +84,7 @@ def check_value(item: Item, value: object, age: int | None) -> str | None:
         allowed = {o.value for o in item.options}
         if value not in allowed:
             values = ", ".join(str(v) for v in sorted(allowed))
-            return f"{value} is not one of the option values ({values})"
+            return f"{_shown(value)} is not one of the option values ({values})"
         return None
     if kind == "time_of_day":
         if not isinstance(value, str) or not _TIME_RE.match(value):
@@ -82,12 +98,14 @@ def check_value(item: Item, value: object, age: int | None) -> str | None:
         return None
     whole = kind in ("integer", "age")
     if whole and not _is_int(value):
-        return f"expected an integer, got {value!r}"
-    if not (_is_int(value) or isinstance(value, float)) or not math.isfinite(
-        value  # type: ignore[arg-type]
-    ):
-        return f"expected a number, got {value!r}"
+        return f"expected an integer, got {_shown(value)}"
+    if not (_is_int(value) or (isinstance(value, float) and math.isfinite(value))):
+        return f"expected a number, got {_shown(value)}"
     number: float = value  # type: ignore[assignment]
+    # An int of hundreds of digits is valid JSON but no float: refuse it by size
+    # before any arithmetic (math.isfinite would overflow).
+    if abs(number) > MAGNITUDE_MAX:
+        return f"{_shown(value)} is too large (at most {MAGNITUDE_MAX:.0e})"
     bounds = item.bounds
     if bounds is not None and not bounds[0] <= number <= bounds[1]:
         return f"{value} is out of range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
@@ -112,7 +130,9 @@ def validate(
     if not _is_int(age):
         errors.append(InputError("age", f"required, an integer {AGE_MIN}-{AGE_MAX}"))
     elif not AGE_MIN <= age <= AGE_MAX:  # type: ignore[operator]
-        errors.append(InputError("age", f"{age} is out of range {AGE_MIN}-{AGE_MAX}"))
+        errors.append(
+            InputError("age", f"{_shown(age)} is out of range {AGE_MIN}-{AGE_MAX}")
+        )
     else:
         valid_age = age  # type: ignore[assignment]
     if not isinstance(answers, Mapping):

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -154,6 +155,11 @@ def retention_days() -> int:
     return int(getattr(settings, "FAMILY_CHECK_RETENTION_DAYS", 30))
 
 
+def abandoned_hours() -> int:
+    """How long a check with no answer is kept (FAMILY_CHECK_ABANDONED_HOURS)."""
+    return int(getattr(settings, "FAMILY_CHECK_ABANDONED_HOURS", 24))
+
+
 @dataclass(frozen=True)
 class StartedFamilyCheck:
     """A new anonymous check: the link token and the resume code, shown once."""
@@ -223,15 +229,30 @@ def family_check_resume(*, code: str, now: datetime | None = None) -> str | None
 
 @transaction.atomic
 def family_checks_purge(*, now: datetime | None = None) -> int:
-    """Delete every anonymous check past its retention period, answers included."""
+    """Delete every anonymous check past its retention period, answers included.
+
+    A check nobody answered is kept only ``FAMILY_CHECK_ABANDONED_HOURS``: starting
+    one costs a visitor a click and the app six rows, so abandoned ones go early.
+    """
     now = now or timezone.now()
-    expired = Screening.objects.filter(
-        family_check__purge_after__lte=now, patient__isnull=True
+    # A check started ``abandoned_hours`` ago has this much of its retention left
+    # (purge_after is set from the start time, which follows ``now`` in tests).
+    abandoned_if_due_before = (
+        now + timedelta(days=retention_days()) - timedelta(hours=abandoned_hours())
     )
+    expired = Screening.objects.filter(
+        Q(family_check__purge_after__lte=now)
+        | Q(
+            family_check__purge_after__lte=abandoned_if_due_before,
+            parts__answers__isnull=True,
+        ),
+        family_check__isnull=False,
+        patient__isnull=True,
+    ).distinct()
     screening_pks = list(expired.values_list("pk", flat=True))
     count = len(screening_pks)
     if count:
-        expired.delete()
+        Screening.objects.filter(pk__in=screening_pks).delete()
         forget_screening_reports(screening_pks)
         # A summary rendered while this transaction ran is dropped once more.
         transaction.on_commit(lambda: forget_screening_reports(screening_pks))

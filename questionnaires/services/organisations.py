@@ -14,7 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from questionnaires.models import Membership, Organisation
+from questionnaires.models import CrisisContact, Membership, Organisation
 from questionnaires.services.audit import audit_record
 
 
@@ -153,3 +153,97 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         details={"user_id": membership.user_id, "role": membership.role},
     )
     membership.delete()
+
+
+# --- Changes made in the Django admin ----------------------------------------------
+# The admin writes the rows itself (inside its own transaction); these record each
+# change as an audit event of the organisation, so its org admins see a membership,
+# role, organisation or crisis-contact change whatever page made it.
+
+
+def admin_membership_changes_record(
+    *,
+    added: list[Membership],
+    changed: list[tuple[Membership, list[str]]],
+    removed: list[Membership],
+    by: User,
+) -> None:
+    """Audit memberships the admin's organisation page added, changed or removed."""
+    for membership in added:
+        audit_record(
+            action="membership.add",
+            actor=by,
+            organisation=membership.organisation,
+            target=membership,
+            details={
+                "user_id": membership.user_id,
+                "role": membership.role,
+                "via": "admin",
+            },
+        )
+    for membership, fields in changed:
+        audit_record(
+            action="membership.change",
+            actor=by,
+            organisation=membership.organisation,
+            target=membership,
+            details={
+                "user_id": membership.user_id,
+                "role": membership.role,
+                "fields": fields,
+                "via": "admin",
+            },
+        )
+    for membership in removed:
+        audit_record(
+            action="membership.remove",
+            actor=by,
+            organisation=membership.organisation,
+            target=membership,
+            details={
+                "user_id": membership.user_id,
+                "role": membership.role,
+                "via": "admin",
+            },
+        )
+
+
+def admin_organisation_change_record(
+    *, organisation: Organisation, fields: list[str], created: bool, by: User
+) -> None:
+    """Audit an organisation created or changed in the admin."""
+    audit_record(
+        action="organisation.create" if created else "organisation.change",
+        actor=by,
+        organisation=organisation,
+        target=organisation,
+        details={"fields": fields, "via": "admin"},
+    )
+
+
+def admin_organisation_delete_record(*, organisation: Organisation, by: User) -> None:
+    """Audit an organisation deleted in the admin (the event outlives it)."""
+    audit_record(
+        action="organisation.delete",
+        actor=by,
+        target=organisation,
+        details={"name": organisation.name, "slug": organisation.slug, "via": "admin"},
+    )
+
+
+def admin_crisis_contact_record(
+    *, contact: CrisisContact, action: str, fields: list[str], by: User
+) -> None:
+    """Audit a crisis contact added, changed or removed in the admin."""
+    audit_record(
+        action=f"crisis_contact.{action}",
+        actor=by,
+        organisation=contact.organisation,
+        target=contact,
+        details={
+            "language": contact.language,
+            "name": contact.name,
+            "fields": fields,
+            "via": "admin",
+        },
+    )

@@ -347,6 +347,7 @@ def _with_current_answers(
         versions=state.versions,
         definitions=state.definitions,
         answers=answers,
+        translations=state.translations,
     )
 
 

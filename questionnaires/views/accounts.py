@@ -17,16 +17,25 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from questionnaires.forms.accounts import TokenForm
+from questionnaires import selectors
+from questionnaires.forms.accounts import (
+    EmailCodeForm,
+    SignInCodeForm,
+    StaffLanguageForm,
+    TokenForm,
+)
+from questionnaires.middleware import SESSION_KEY as LANGUAGE_SESSION_KEY
 from questionnaires.security import two_factor
 from questionnaires.security.ratelimits import login_ratelimit
+from questionnaires.services import profiles
 from questionnaires.services import two_factor as services
 
 
@@ -54,7 +63,7 @@ def verify_two_factor(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     if two_factor.state(user) is not two_factor.State.VERIFY:
         return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = django_otp.match_token(user, form.cleaned_data["otp_token"])
         if device is not None:
@@ -90,6 +99,10 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
                 "form": TokenForm(),
             },
         )
+    if two_factor.state(user) is two_factor.State.ENROL and not request.session.get(
+        ENROL_PROVEN
+    ):
+        return _prove_by_email(request, user)
     device = services.totp_device_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +114,17 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Two-factor sign-in is on. From now on you will be asked a code."),
             )
-            return redirect(_next_url(request))
+            # Shown once, on this page, never stored in clear (not in a redirect).
+            response = render(
+                request,
+                "registration/two_factor_backup_codes.html",
+                {
+                    "codes": services.backup_codes_create(user=user),
+                    "next_url": _next_url(request),
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
         form.add_error(
             "otp_token",
             _("That code did not work. Check the app shows HikiScreen and retry."),
@@ -116,6 +139,49 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
             "next_url": _next_url(request),
         },
     )
+
+
+#: Session flag: this staff user entered the code e-mailed for enrolment.
+ENROL_PROVEN = "hikiscreen_enrol_proven"
+
+
+def _prove_by_email(request: HttpRequest, user: User) -> HttpResponse:
+    """Before staff enrol: a code sent to their e-mail, so a password is not enough.
+
+    Whoever learnt a staff password could otherwise enrol their own authenticator
+    and own the account. The code goes to the address on the account (set by an
+    administrator); without one, enrolment waits for an administrator.
+    """
+    if not user.email:
+        return render(
+            request,
+            "registration/two_factor_email.html",
+            {"no_email": True},
+            status=403,
+        )
+    verifying = request.method == "POST" and "otp_token" in request.POST
+    form = EmailCodeForm(request.POST if verifying else None)
+    if request.method == "POST" and not verifying:
+        messages.info(request, services.enrol_code_send(user=user))
+        return redirect(f"{request.path}?{urlencode({'next': _next_url(request)})}")
+    if verifying and form.is_valid():
+        if services.enrol_code_check(user=user, token=form.cleaned_data["otp_token"]):
+            request.session[ENROL_PROVEN] = True
+            return redirect(f"{request.path}?{urlencode({'next': _next_url(request)})}")
+        form.add_error(
+            "otp_token", _("That code did not work. Ask for a new one and retry.")
+        )
+    return render(
+        request,
+        "registration/two_factor_email.html",
+        {"form": form, "email": _masked(user.email), "next_url": _next_url(request)},
+    )
+
+
+def _masked(email: str) -> str:
+    """``a•••@example.org``: enough to recognise one's address, not to learn it."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 @never_cache
@@ -160,3 +226,26 @@ def locked_out(
     return render(
         request, "registration/lockout.html", {"minutes": minutes}, status=429
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_language(request: HttpRequest) -> HttpResponse:
+    """The language of the user's own pages and PDFs (else the browser's)."""
+    user = _signed_in(request)
+    form = StaffLanguageForm(
+        request.POST or None, initial={"language": selectors.staff_language(user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        profiles.staff_language_set(user=user, language=language)
+        request.session[LANGUAGE_SESSION_KEY] = language
+        response = redirect("account-language")
+        # The stored choice replaces any language picked earlier in this browser.
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        if language:
+            translation.activate(language)
+        messages.success(request, _("Your language is saved."))
+        return response
+    return render(request, "registration/language.html", {"form": form})

@@ -18,12 +18,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questionnaires import selectors
+from questionnaires.bank.flow import text_in
 from questionnaires.forms.patients import PatientEraseForm
 from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.forms.screening import (
@@ -31,7 +34,7 @@ from questionnaires.forms.screening import (
     PatientSearchForm,
     ScreeningStartForm,
 )
-from questionnaires.models import Invitation, ScreeningPart
+from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports import charts
 from questionnaires.reports.context import report_context, suicide_share_suggestion
 from questionnaires.reports.data import crisis_contacts_for, screening_report_data
@@ -198,8 +201,27 @@ def start_screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/clinician/screening_start.html",
-        {"patient": patient, "form": form},
+        {
+            "patient": patient,
+            "form": form,
+            "safety_gaps": [
+                {
+                    "name": gap.version.instrument.active_name,
+                    "working": _language_names(gap.working),
+                    "english": _language_names(gap.english),
+                }
+                for gap in selectors.safety_language_gaps(
+                    [p for role in ("self", "informant") for p in protocols[role]]
+                )
+            ],
+        },
     )
+
+
+def _language_names(codes: tuple[str, ...]) -> str:
+    names = (translation.get_language_info(code)["name_translated"] for code in codes)
+    # Japanese lists take the ideographic comma.
+    return pgettext("list separator", ", ").join(str(name) for name in names)
 
 
 @never_cache
@@ -329,7 +351,7 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, screening_pk=pk, role=ScreeningPart.Role.CLINICIAN
     )
     state = selectors.part_state(part)
-    lang = "en"
+    lang = _page_language()
     data = request.POST if request.method == "POST" else None
     submit = request.method == "POST" and "submit" in request.POST
     forms = [
@@ -380,10 +402,16 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": part.screening,
             "patient": part.screening.patient,
             "part": part,
-            "forms": forms,
+            "forms": [(text_in(form.definition.name, lang), form) for form in forms],
             "errors": sum(len(form.errors) for form in forms if form.is_bound),
         },
     )
+
+
+def _page_language() -> str:
+    """The language of this page (the clinician's), as a report language."""
+    lang = (translation.get_language() or "en")[:2]
+    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @never_cache
@@ -394,9 +422,10 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
     services.screening_result_view(screening=screening, by=_user(request))
     report: dict[str, Any] | None = None
     share_suggestion: str | None = None
+    lang = _page_language()
     if screening.result:
-        data = screening_report_data(screening, lang="en")
-        report = report_context(data, audience="clinician", lang="en")
+        data = screening_report_data(screening, lang=lang)
+        report = report_context(data, audience="clinician", lang=lang)
         share_suggestion = suicide_share_suggestion(screening.result)
     return render(
         request,
@@ -408,8 +437,9 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             "side_by_side": charts.side_by_side(screening),
             "share_suggestion": share_suggestion,
             "safety": selectors.safety_state_for(screening),
-            "contacts": crisis_contacts_for(screening.organisation, "en")
+            "contacts": crisis_contacts_for(screening.organisation, lang)
             if screening.is_urgent
             else (),
+            "translations": selectors.translations_used_for(screening),
         },
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,11 +26,12 @@ def start(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the app can reach its database, 503 when it cannot.
+    """Each dependency as ``ok`` or ``degraded``; 503 only when the database is down.
 
-    Also reports the task queue (tasks due and waiting, running, the oldest wait in
-    seconds) for monitoring; a backed-up queue means no worker runs, which is an
-    alert for people, not a reason to take app servers out of the load balancer.
+    The cache (Redis) and the task queue are accelerators: without them the app
+    still serves (hikiscreen/cache.py), so they make the body say ``degraded`` and
+    the status stays 200. Without the database nothing can be served: 503.
+    ``task_queue`` gives the queue's figures for monitoring (docs/tasks.md).
     """
     try:
         with connection.cursor() as cursor:
@@ -37,18 +40,45 @@ def healthz(request: HttpRequest) -> HttpResponse:
         queue = task_queue_health()
     except DatabaseError:
         logger.warning("healthz: database unreachable")
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        return JsonResponse(
+            {
+                "status": "error",
+                "database": "unreachable",
+                "cache": _cache_state(),
+                "tasks": "degraded",
+            },
+            status=503,
+        )
+    waited = queue.oldest_ready_seconds
+    body = {
+        "database": "ok",
+        "cache": _cache_state(),
+        "tasks": "degraded" if waited is not None and waited > TASKS_OVERDUE else "ok",
+    }
+    overall = "ok" if set(body.values()) == {"ok"} else "degraded"
     return JsonResponse(
         {
-            "status": "ok",
-            "database": "ok",
-            "tasks": {
+            "status": overall,
+            **body,
+            "task_queue": {
                 "waiting": queue.ready,
                 "running": queue.running,
-                "oldest_waiting_seconds": queue.oldest_ready_seconds,
+                "oldest_waiting_seconds": waited,
             },
         }
     )
+
+
+#: Seconds a due task may wait before the queue counts as degraded (no worker runs).
+TASKS_OVERDUE = 10 * 60
+HEALTH_KEY = "healthz:probe"
+
+
+def _cache_state() -> str:
+    """``ok`` when a value written to the cache reads back, else ``degraded``."""
+    probe = secrets.token_hex(4)
+    cache.set(HEALTH_KEY, probe, timeout=10)
+    return "ok" if cache.get(HEALTH_KEY) == probe else "degraded"
 
 
 @require_GET

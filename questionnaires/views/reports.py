@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -56,7 +57,8 @@ def pdf_response(
 @login_required
 def download_report(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
-    lang = request.GET.get("lang", "en")
+    # Without ?lang=, the clinician's own language (their profile, else the browser).
+    lang = request.GET.get("lang") or (translation.get_language() or "en")[:2]
     if audience not in AUDIENCES or lang not in LANGUAGES or not screening.result:
         raise Http404
     assert isinstance(request.user, User)  # noqa: S101 - login_required

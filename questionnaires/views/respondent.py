@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,7 +47,6 @@ from questionnaires.reports.data import (
     part_report_data,
     reader_of,
 )
-from questionnaires.security import rate_limit
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
 from questionnaires.views import reports
@@ -114,6 +115,9 @@ def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
         "lang": ctx.lang,
         "is_kiosk": ctx.is_kiosk,
         "is_self_check": ctx.is_self_check,
+        # Italian addresses a parent as "Lei" and a young person as "tu": the
+        # templates pick the message context by who is reading (docs/translation.md).
+        "to_parent": ctx.part.role == ScreeningPart.Role.INFORMANT,
         "page_count": len(ctx.pages),
         "crisis": crisis,
         "crisis_contacts": (
@@ -130,8 +134,17 @@ def _minutes(ctx: Context) -> int:
 
 
 def _resume_code(request: HttpRequest, part: ScreeningPart) -> str:
-    codes: Mapping[str, str] = request.session.get("resume_codes", {})
-    return codes.get(str(part.pk), "") if codes else ""
+    """The check's resume code the first time a page shows it, then "".
+
+    The code waits in the session only from starting the check to the page shown
+    next (the start page, which asks to write it down); shown, it leaves the
+    session, so django_session never keeps a usable resume code.
+    """
+    codes: dict[str, str] = dict(request.session.get("resume_codes", {}))
+    code = codes.pop(str(part.pk), "")
+    if code:
+        request.session["resume_codes"] = codes
+    return code
 
 
 def _with_context(view: Any) -> Any:
@@ -449,6 +462,12 @@ def _render_page(
     attribution = (
         page.instrument.licence.attribution if page.first_of_instrument else ""
     )
+    # A clinic's licensed translation names where it comes from (docs/translation.md).
+    translation = (
+        ctx.state.translations.get((page.instrument.code, ctx.lang))
+        if page.first_of_instrument
+        else None
+    )
     return render(
         request,
         "questionnaires/respond/page.html",
@@ -461,6 +480,11 @@ def _render_page(
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
+            translation=translation,
+            # Safety questions in English to someone who reads another language: the
+            # clinician was told when starting, and asks them in person too.
+            safety_in_english=ctx.lang not in page.instrument.languages
+            and any(item.safety for item in page.items),
             errors=errors,
             branching=_branching_data(ctx, page, form),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
@@ -488,9 +512,7 @@ def _crisis_on_page(
             form.add_prefix(code): [str(v) for v in values]
             for code, values in triggers.items()
         },
-        "crisis_template_contacts": crisis_contacts_for(
-            organisation, ctx.lang
-        ),
+        "crisis_template_contacts": crisis_contacts_for(organisation, ctx.lang),
     }
 
 
@@ -576,6 +598,8 @@ def saved_for_later(request: HttpRequest, ctx: Context) -> HttpResponse:
 def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
     if not ctx.part.is_submitted:
         return redirect("questionnaires:respond-start", token=ctx.token)
+    if _answers_no_longer_shown(ctx):
+        return _invalid_link(request)
     if ctx.is_kiosk:
         # Reveals nothing: no result, no name of a questionnaire, no way back in.
         return render(request, "questionnaires/respond/hand_back.html")
@@ -589,8 +613,27 @@ def questionnaire_done(request: HttpRequest, ctx: Context) -> HttpResponse:
             summary=summary,
             can_download=ctx.part.result is not None,
             retention_days=invitation_services.retention_days(),
+            shown_hours=None if ctx.is_self_check else _shown_hours(),
         ),
     )
+
+
+def _shown_hours() -> int:
+    """Hours a clinic link shows its done page and summary after submission."""
+    return int(settings.SUBMITTED_LINK_HOURS)
+
+
+def _answers_no_longer_shown(ctx: Context) -> bool:
+    """Whether a submitted clinic link's time to show the summary has passed.
+
+    A clinic's link shows its done page and summary PDF (scores, clinic, patient
+    code) for SUBMITTED_LINK_HOURS after submission, then the page every dead link
+    shows. A family self-check keeps its summary for its stated retention period.
+    """
+    submitted = ctx.part.submitted_at
+    if ctx.is_self_check or submitted is None:
+        return False
+    return timezone.now() - submitted > timedelta(hours=_shown_hours())
 
 
 def _report_data(ctx: Context) -> ReportData:
@@ -612,6 +655,8 @@ def _family_summary(ctx: Context) -> dict[str, Any] | None:
 def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
     if not ctx.part.is_submitted or ctx.is_kiosk or not ctx.part.result:
         raise Http404
+    if _answers_no_longer_shown(ctx):
+        return _invalid_link(request)
     return reports.pdf_response(
         data=_report_data(ctx),
         # A parent's link only ever shows the parent's own summary; the young
@@ -669,8 +714,7 @@ def kiosk_return(request: HttpRequest) -> HttpResponse:
 
 # --- Family self-check without a clinician ------------------------------------------
 
-RESUME_ATTEMPTS = 10
-RESUME_WINDOW = 15 * 60
+SESSION_RESUME_CODES = 3
 
 
 @require_http_methods(["GET", "POST"])
@@ -688,9 +732,12 @@ def family_start(request: HttpRequest) -> HttpResponse:
             language=respondent_language(),
             protocol=protocol,
         )
+        # The latest few checks of this browser only: a session stays small.
         codes = dict(request.session.get("resume_codes", {}))
         codes[str(started.part.pk)] = started.resume_code
-        request.session["resume_codes"] = codes
+        request.session["resume_codes"] = dict(
+            list(codes.items())[-SESSION_RESUME_CODES:]
+        )
         return redirect("questionnaires:respond-start", token=started.token)
     return render(
         request,
@@ -707,33 +754,24 @@ def family_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_resume(request: HttpRequest) -> HttpResponse:
-    """Continue an anonymous check from its resume code (attempts are limited)."""
+    """Continue an anonymous check from its resume code.
+
+    Guesses are limited per client address by ``resume_ratelimit`` in urls.py.
+    """
     form = ResumeCodeForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
-        if not rate_limit.allow(
-            "family-resume", request, limit=RESUME_ATTEMPTS, window=RESUME_WINDOW
-        ):
-            form.add_error(
-                "code", gettext("Too many attempts. Please wait a few minutes.")
-            )
-            status = 429
-        else:
-            token = invitation_services.family_check_resume(
-                code=form.cleaned_data["code"]
-            )
-            if token is not None:
-                return redirect("questionnaires:respond-start", token=token)
-            form.add_error(
-                "code",
-                gettext(
-                    "No check was found with this code. It may be mistyped, or the "
-                    "check may have been deleted after its storage period."
-                ),
-            )
+        token = invitation_services.family_check_resume(code=form.cleaned_data["code"])
+        if token is not None:
+            return redirect("questionnaires:respond-start", token=token)
+        form.add_error(
+            "code",
+            gettext(
+                "No check was found with this code. It may be mistyped, or the "
+                "check may have been deleted after its storage period."
+            ),
+        )
     return render(
         request,
         "questionnaires/respond/family_resume.html",
         {"form": form},
-        status=status,
     )

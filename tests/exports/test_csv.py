@@ -104,6 +104,29 @@ def test_dictionary_gives_allowed_values_units_and_source() -> None:
     assert rows["asq.band"]["allowed_values"].endswith("acute_positive=Acute positive")
 
 
+def test_dictionary_cells_are_formula_escaped_like_data_cells() -> None:
+    phq9 = latest_by_code(load_bundled())["phq9"]
+    formula = '=HYPERLINK("https://evil.example","x")'
+    hostile = dataclasses.replace(
+        phq9,
+        short_name=formula,
+        items=tuple(
+            dataclasses.replace(
+                i,
+                text={"en": formula},
+                options=tuple(
+                    dataclasses.replace(o, label={"en": "+cmd"}) for o in i.options
+                ),
+            )
+            for i in phq9.items
+        ),
+    )
+    rows = list(export_csv.dictionary_rows(export_csv.columns_for([hostile])))
+    cells = [value for row in rows for value in row]
+    assert not any(value.startswith(("=", "+", "-", "@")) for value in cells)
+    assert any(value.startswith("'=HYPERLINK") for value in cells)
+
+
 def test_item_text_is_left_out_of_the_dictionary_where_the_licence_forbids() -> None:
     hq25 = latest_by_code(load_bundled())["hq25"]
     licensed = dataclasses.replace(

@@ -254,6 +254,15 @@ def test_fetcher_serves_static_files_from_disk_and_refuses_everything_else():
             fetcher.fetch(url)
 
 
+def test_a_report_asking_for_a_remote_file_fails_with_an_ordinary_error():
+    # WeasyPrint's own error is a BaseException, past Django's error handling.
+    html = '<html><body><img src="https://example.org/x.png"></body></html>'
+    with pytest.raises(Exception) as caught:  # noqa: PT011 (its class is the point)
+        pdf.html_to_pdf(html)
+    assert isinstance(caught.value, pdf.ReportResourceError)
+    assert "example.org" in str(caught.value)
+
+
 def test_unchanged_report_is_served_from_the_cache(monkeypatch):
     store = LocMemCache("reports-test", {})
     data = example("negative")

@@ -19,7 +19,7 @@ page; ``LOGIN`` a redirect to a sign-in page (the site's or the admin's); ``N404
 that is rolled back, so every request of a persona sees the same data; a refused
 request runs for real and must change nothing in the database.
 
-The Django admin is one row group: its index and two changelists stand for its
+The Django admin is one row group: its index, changelists and import pages stand for its
 ~100 patterns, which Django's own permission checks guard. Any other unknown
 pattern fails the test.
 """
@@ -90,7 +90,10 @@ class Rule:
 EXPECTED: dict[str, Rule] = {
     # --- Public pages --------------------------------------------------------------
     "questionnaires:start": Rule(ALL_OK),
-    "questionnaires:family-start": Rule(ALL_OK),
+    # Anyone may start an anonymous check (limited per address: ratelimits).
+    "questionnaires:family-start": Rule(
+        ALL_OK, post=ALL_OK, data={"age": "17", "agree": "on"}
+    ),
     "questionnaires:family-resume": Rule(ALL_OK),
     # Without a kiosk session on this device there is nothing to return to.
     "questionnaires:kiosk-return": Rule((LOGIN,) * 6, post=(LOGIN,) * 6),
@@ -145,7 +148,7 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:organisation-safety": Rule(ADMIN_OF_A),
     "questionnaires:organisation-safety-csv": Rule(ADMIN_OF_A),
     "questionnaires:organisation-member-add": Rule(
-        ALL_405, post=ADMIN_OF_A, data={"username": "charlie", "role": "clinician"}
+        ALL_405, post=ADMIN_OF_A, data={"username": "frank", "role": "clinician"}
     ),
     "questionnaires:organisation-account-create": Rule(
         ALL_405, post=ADMIN_OF_A, data={"username": "newbie", "email": "n@x.org"}
@@ -167,6 +170,7 @@ EXPECTED: dict[str, Rule] = {
     # An unknown reset link shows its "invalid link" page to anyone.
     "password_reset_confirm": Rule(ALL_OK),
     "password_reset_complete": Rule(ALL_OK),
+    "account-language": Rule(SIGNED_IN, post=SIGNED_IN),
     "two-factor-enrol": Rule(SIGNED_IN, post=SIGNED_IN),
     # Nobody owes a code here, so the page sends them on.
     "two-factor-verify": Rule(SIGNED_IN),
@@ -175,7 +179,12 @@ EXPECTED: dict[str, Rule] = {
     "two-factor-remove": Rule((LOGIN, LOGIN, M405, M405, M405, M405), post=SIGNED_IN),
     # --- The Django admin, as one group (see the module docstring) -----------------
     "admin:index": Rule(STAFF),
-    "admin:questionnaires_patient_changelist": Rule(STAFF),
+    # Memberships are changed on the organisation page (audited); patients are not
+    # in the admin at all (test_admin_changes_are_audited).
+    "admin:questionnaires_organisation_changelist": Rule(STAFF),
+    # Every import endpoint: staff only, a refused POST changes nothing.
+    "admin:bank-import": Rule(STAFF, post=STAFF),
+    "admin:bank-import-fhir": Rule(STAFF, post=STAFF),
     "admin:questionnaires_auditevent_changelist": Rule(STAFF),
 }
 
@@ -250,6 +259,8 @@ def world(
     answer_every_item(family)
     screening_services.part_submit(part=family)
     later = start_screening(patient=patient, by=clinician, parts=parts[1:2])
+    # An account of no clinic: the only kind an org admin may add.
+    User.objects.create_user("frank", password="unused-password-1")
     open_ = invitations.invitation_create(part=later.parts.get(), by=clinician)
     return World(
         users={

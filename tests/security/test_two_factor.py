@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,11 +56,37 @@ def test_clinician_enrols_with_a_qr_code_and_a_first_code(
 
     response = client.post("/accounts/two-factor/", {"otp_token": _code(device)})
 
-    assert response.status_code == 302
+    # Enrolled: the backup codes are shown once, on this page.
+    assert response.status_code == 200
+    assert 'id="backup-codes"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(action="two_factor.enrol").count() == 1
     assert client.get("/clinic/").status_code == 200
+
+
+def test_a_backup_code_signs_in_once_instead_of_the_app(
+    client: Client, clinician: User
+) -> None:
+    client.force_login(clinician)
+    client.get("/accounts/two-factor/")
+    device = TOTPDevice.objects.get(user=clinician)
+    page = client.post("/accounts/two-factor/", {"otp_token": _code(device)})
+    codes = re.findall(r"<li>([a-z0-9]{8})</li>", page.content.decode())
+    assert len(codes) == 10
+    client.post("/accounts/logout/")
+    for attempt in (1, 2):
+        other = Client()
+        _sign_in(other, "alice")
+        response = other.post(
+            "/accounts/two-factor/code/", {"otp_token": codes[0]}, follow=True
+        )
+        text = response.content.decode()
+        if attempt == 1:
+            assert response.redirect_chain[-1][0] == "/clinic/"
+        else:  # used up
+            assert "That code did not work" in text
 
 
 def test_a_wrong_first_code_leaves_two_factor_off(
@@ -115,15 +143,69 @@ def test_unenrolled_staff_are_sent_to_enrolment_before_the_admin(
     assert "Staff accounts must use two-factor sign-in" in page.content.decode()
 
 
+def _prove_by_email(client: Client) -> None:
+    """The e-mailed enrolment code step of a staff account (its e-mail is set)."""
+    client.post("/accounts/two-factor/", {"send": "1"})
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
+    assert code is not None
+    client.post("/accounts/two-factor/", {"otp_token": code.group(1)})
+
+
 def test_staff_reach_the_admin_after_enrolling(
     client: Client, admin_user: User, settings: Any
 ) -> None:
     settings.REQUIRE_STAFF_2FA = True
     client.force_login(admin_user)
+    _prove_by_email(client)
     client.get("/accounts/two-factor/")
     device = TOTPDevice.objects.get(user=admin_user)
     client.post("/accounts/two-factor/", {"otp_token": _code(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_cannot_enrol_with_the_password_alone(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    # Whoever learnt the password would otherwise enrol their own authenticator.
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(admin_user)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "Confirm it is you" in page
+    assert "i•••@example.org" in page
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    client.post("/accounts/two-factor/", {"send": "1"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [admin_user.email]
+    wrong = client.post("/accounts/two-factor/", {"otp_token": "000000"})
+    assert "That code did not work" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_without_an_e_mail_address_wait_for_an_administrator(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    settings.REQUIRE_STAFF_2FA = True
+    admin_user.email = ""
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get("/accounts/two-factor/")
+    assert response.status_code == 403
+    assert "Ask an administrator to add your e-mail address" in (
+        response.content.decode()
+    )
+
+
+def test_the_enrolment_code_is_no_second_factor_at_sign_in(
+    client: Client, admin_user: User, settings: Any
+) -> None:
+    settings.REQUIRE_STAFF_2FA = True
+    client.force_login(admin_user)
+    client.post("/accounts/two-factor/", {"send": "1"})
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
+    assert code is not None
+    # The e-mailed code proves the address for enrolment; it does not open the admin.
+    client.post("/accounts/two-factor/code/", {"otp_token": code.group(1)})
+    assert client.get("/admin/").status_code == 302
 
 
 def test_the_admin_site_itself_refuses_unverified_staff(

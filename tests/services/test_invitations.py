@@ -150,6 +150,10 @@ def test_purge_deletes_only_expired_anonymous_checks(
     recent = services.family_check_start(
         age=16, language="en", protocol=family_protocol, now=later
     )
+    # Answered: a check nobody answered goes after a day (FAMILY_CHECK_ABANDONED_HOURS).
+    screening_services.answers_save(
+        part=recent.part, answers={"withdrawal_family": {"months_withdrawn": 2.0}}
+    )
     assert services.family_checks_purge(now=timezone.now() + timedelta(days=31)) == 1
     assert not Screening.objects.filter(pk=old.screening.pk).exists()
     assert not Answer.objects.filter(part=old.part).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -73,9 +74,17 @@ def test_password_change_takes_effect(client: Client, clinician: User) -> None:
 
 
 def test_password_reset_mails_a_link_that_lets_the_user_choose_a_new_password(
-    client: Client, clinician: User
+    client: Client,
+    clinician: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    client.post("/accounts/password_reset/", {"email": "alice@example.org"})
+    # The e-mail is sent by a background task: run it at once here.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password_reset/", {"email": "alice@example.org"})
     assert len(mail.outbox) == 1
     match = re.search(
         r"http://testserver(/accounts/reset/\S+)", str(mail.outbox[0].body)

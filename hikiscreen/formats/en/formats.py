@@ -1,8 +1,6 @@
-"""English dates the way the app's British English writes them: "6 December 2026".
-
-Only what differs from Django's own ``en`` formats; the rest falls back to Django.
-"""
+"""English dates as the clinic pages have always shown them: day month year, 24-hour."""
 
 from __future__ import annotations
 
-DATE_FORMAT = "j F Y"
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"

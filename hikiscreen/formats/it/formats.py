@@ -1,9 +1,6 @@
-"""Italian dates without a leading zero: "6 dicembre 2026" (the month's lower case
-comes from the project's Italian catalogue, which overrides Django's "Dicembre").
-
-Only what differs from Django's own ``it`` formats; the rest falls back to Django.
-"""
+"""Italian clinic dates as 20/11/2026: Django's long form capitalises the month."""
 
 from __future__ import annotations
 
-DATE_FORMAT = "j F Y"
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y, H:i"

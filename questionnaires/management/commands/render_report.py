@@ -12,7 +12,6 @@ engine's message.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from questionnaires.reports.context import AUDIENCES, LANGUAGES, SHARE_CHOICES
 from questionnaires.reports.inputs import report_from_input
 from questionnaires.reports.pdf import MissingFontError, render_report
 from questionnaires.scoring import InvalidInput
+from questionnaires.security import untrusted_json
 
 
 class Command(BaseCommand):
@@ -51,9 +51,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["input"])
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+            document = untrusted_json.loads(path.read_bytes())
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        except untrusted_json.UntrustedJSONError as exc:
+            raise CommandError(f"{path} is {exc}") from exc
         try:
             data = report_from_input(
                 document,

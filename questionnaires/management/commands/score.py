@@ -24,6 +24,7 @@ from questionnaires.bank import DefinitionError, latest_by_code, load_bundled
 from questionnaires.exports import fhir
 from questionnaires.scoring import InvalidInput, score
 from questionnaires.scoring.wording import LANGUAGES
+from questionnaires.security import untrusted_json
 
 
 class Command(BaseCommand):
@@ -94,10 +95,10 @@ class Command(BaseCommand):
 
     def _read(self, name: str) -> object:
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text("utf-8")
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {name}: {exc.strerror}") from exc
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{name} is not valid JSON: {exc}") from exc
+            return untrusted_json.loads(data)
+        except untrusted_json.UntrustedJSONError as exc:
+            raise CommandError(f"{name} is {exc}") from exc

@@ -1,0 +1,63 @@
+"""The admin's one-step entry of a licensed translation (cleaning only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.models import InstrumentVersion, TranslationRecord
+
+
+class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: InstrumentVersion) -> str:
+        return f"{obj.instrument.code} v{obj.number} · {obj.instrument.active_name}"
+
+
+class TranslationEntryForm(forms.Form):
+    version = VersionChoiceField(
+        label=_("Instrument version"),
+        queryset=InstrumentVersion.objects.filter(
+            status=InstrumentVersion.Status.PUBLISHED
+        ).select_related("instrument"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=TranslationRecord.Language.choices
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=TranslationRecord.Kind.choices,
+        initial=TranslationRecord.Kind.VALIDATED,
+    )
+    source = forms.CharField(
+        label=_("Source (publisher or paper)"),
+        max_length=300,
+        help_text=_("e.g. the publisher's official translation, or the paper."),
+    )
+    citation = forms.CharField(
+        label=_("Citation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    licence = forms.CharField(
+        label=_("Licence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The licence under which the clinic uses this text."),
+    )
+    population = forms.CharField(
+        label=_("Validated in"),
+        max_length=200,
+        required=False,
+        help_text=_("The population it was validated in, e.g. Japanese adults."),
+    )
+    instructions = forms.CharField(
+        label=_("Instructions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    items = forms.CharField(
+        label=_("Items, one per line, in order"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    labels = forms.CharField(
+        label=_("Answer labels, one per line, in the order listed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
