@@ -254,9 +254,8 @@ def _cutoff_sources(definition: InstrumentDefinition, age: int) -> list[str]:
         if rule.source and _total_cutoffs(rule.when, age):
             sources.append(_first_part(rule.source))
     if definition.code == "hq25":
-        sources.append(
-            "Kyushu University hikikomori lab page: 44 (to verify; 42 is used)."
-        )
+        # A report message (translated when the report is rendered), not a citation.
+        sources.append("hq25.source_44")
     return list(dict.fromkeys(sources))
 
 
@@ -319,7 +318,7 @@ def _age_holds(condition: Condition, age: int) -> bool:
 
 def format_date(iso: str | None, lang: str) -> str:
     """A date the way a reader of ``lang`` writes it ("" for None): Django's
-    localized DATE_FORMAT ("2026年12月6日", "6 dicembre 2026")."""
+    localized DATE_FORMAT ("6 Dec 2026", "2026年12月6日", "06/12/2026")."""
     if not iso:
         return ""
     day = dt.date.fromisoformat(iso[:10])
@@ -840,7 +839,10 @@ def _score_row(
         "may_change": _may_change(meta, lang)
         if missing and lower_bound is None
         else "",
-        "cutoff_sources": meta.get("cutoff_sources", []),
+        "cutoff_sources": [
+            texts.text(source, lang) if texts.has(source) else source
+            for source in meta.get("cutoff_sources", [])
+        ],
         "band_label": band_label,
         "cutoffs": [
             texts.text("cutoff", lang, value=format_number(c)) for c in meta["cutoffs"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override, pgettext_lazy
@@ -26,7 +27,7 @@ StrPromise = Promise
 
 _TEXTS: dict[str, StrPromise] = {
     "title.clinician": _("Screening summary for the clinician"),
-    "title.family": pgettext_lazy("report to the parent", "Your screening summary"),
+    "title.family": pgettext_lazy("to a parent", "Your screening summary"),
     "footer": _("{org} · {code} · screening summary, not a diagnosis"),
     "organisation": _("Organisation"),
     "patient_code": _("Patient code"),
@@ -160,7 +161,7 @@ _TEXTS: dict[str, StrPromise] = {
     "col.family": pgettext_lazy("table column", "Family report"),
     "h.how_to_read": _("How to read this"),
     "h.instruments": _("Instruments, citations and licences"),
-    "title.self": pgettext_lazy("report to the young person", "Your screening summary"),
+    "title.self": pgettext_lazy("to the young person", "Your screening summary"),
     "fam.safety.title": _("Everyone's safety at home comes first"),
     "fam.safety.body": _(
         "You told us that you fear for someone's safety at home now. The "
@@ -209,6 +210,9 @@ _TEXTS: dict[str, StrPromise] = {
     "missing.may_change": _(
         "The missing answers could change this score's band and the outcome."
     ),
+    "hq25.source_44": _(
+        "Kyushu University hikikomori lab page: 44 (to verify; 42 is used)."
+    ),
     # INSTRUMENTS.md §5 M1: the lowest and highest total the missing answers allow.
     "missing.range.band": _(
         "The missing answers could change this score's band: the total would be "
@@ -230,7 +234,7 @@ _TEXTS: dict[str, StrPromise] = {
     "h.contacts": _("Crisis contacts given to the family and the young person"),
     "self.prepared": _("Prepared by {org} on {date}, from your own answers."),
     "self.urgent.title": pgettext_lazy(
-        "report to the young person", "Please talk to someone now"
+        "to the young person", "Please talk to someone now"
     ),
     "self.urgent.body": _(
         "Some of your answers tell us you may not be safe right now. You do "
@@ -238,7 +242,7 @@ _TEXTS: dict[str, StrPromise] = {
         "call one of the numbers below now. If you are in danger, call "
         "{emergency}."
     ),
-    "self.h.told": pgettext_lazy("report to the young person", "What you told us"),
+    "self.h.told": pgettext_lazy("to the young person", "What you told us"),
     "self.room": _("you rarely leave your own room"),
     "self.impact.true": _(
         "it gets in the way of school, work, home life or friendships, or it "
@@ -261,7 +265,7 @@ _TEXTS: dict[str, StrPromise] = {
         "harder, answer the questions again or talk to someone."
     ),
     "self.meaning.incomplete": pgettext_lazy(
-        "report to the young person",
+        "to the young person",
         "Some important answers are missing, so we cannot yet say what your "
         "answers may mean. Please answer these too: {missing}.",
     ),
@@ -280,9 +284,7 @@ _TEXTS: dict[str, StrPromise] = {
         "you have such thoughts, please tell someone you trust or call a "
         "number below."
     ),
-    "fam.urgent.title": pgettext_lazy(
-        "report to the parent", "Please talk to someone now"
-    ),
+    "fam.urgent.title": pgettext_lazy("to a parent", "Please talk to someone now"),
     "fam.urgent.body": _(
         "Some of your answers mean that your young person may be in danger. Do "
         "not wait for an appointment: call one of the numbers below now. If "
@@ -290,7 +292,7 @@ _TEXTS: dict[str, StrPromise] = {
         "you, and call {emergency} if there is immediate danger."
     ),
     "fam.prepared": _("Prepared by {org} on {date}, about a young person aged {age}."),
-    "fam.h.told": pgettext_lazy("report to the parent", "What you told us"),
+    "fam.h.told": pgettext_lazy("to a parent", "What you told us"),
     "fam.h.meaning": _("What this may mean"),
     "fam.h.why": _("Why a professional assessment is the next step"),
     "fam.h.why_negative": _("If you are still worried"),
@@ -357,7 +359,7 @@ _TEXTS: dict[str, StrPromise] = {
         "talk to a professional."
     ),
     "fam.meaning.incomplete": pgettext_lazy(
-        "report to the parent",
+        "to a parent",
         "Some important answers are missing, so we cannot yet say what your "
         "answers may mean. Please answer these too: {missing}.",
     ),
@@ -465,7 +467,8 @@ _LINES: dict[str, tuple[StrPromise, ...]] = {
     ),
 }
 
-LANGUAGES = ("en", "ja", "it")
+#: The report languages: the site's (settings.LANGUAGES).
+LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 
 def text(key: str, lang: str | None = None, **values: object) -> str:

@@ -344,10 +344,10 @@ def test_family_summary_says_one_month_in_the_singular(months, said):
 
 
 def test_dates_are_written_the_readers_way():
-    assert format_date("2025-01-31", "en") == "31 January 2025"
-    assert format_date("2025-01-31", "it") == "31 gennaio 2025"
+    # Django's DATE_FORMAT with the project's overrides (hikiscreen/formats).
+    assert format_date("2025-01-31", "en") == "31 Jan 2025"
+    assert format_date("2025-01-31", "it") == "31/01/2025"
     assert format_date("2025-01-31", "ja") == "2025年1月31日"
-    assert format_date("2026-12-06", "it") == "6 dicembre 2026"
 
 
 def test_decimals_are_written_the_readers_way():

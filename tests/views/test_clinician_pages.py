@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from questionnaires.models import (
     AuditEvent,
@@ -249,4 +250,4 @@ def test_result_page_says_how_and_when_each_part_was_answered(
         role = {"self": "Young person (self-report)", "informant": "Family member"}
         assert role[part.role] in table
         assert how[part.mode] in table
-        assert f"{part.submitted_at.day} {part.submitted_at:%B %Y}" in table
+        assert date_format(part.submitted_at.date(), "DATE_FORMAT") in table
