@@ -15,6 +15,7 @@ help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
 	@echo "make test   set up and run the whole check suite (lint, types, migrations, pytest)"
 	@echo "make bench  performance figures (out/bench.json); make bench-load: under gunicorn"
+	@echo "make bench-scale  page times and export rate at 1k-100k screenings (PostgreSQL)"
 
 # --- Setup ---------------------------------------------------------------------------
 $(BIN)/python:
@@ -99,10 +100,19 @@ samples: setup
 # a scratch PostgreSQL database (127.0.0.1:5432), app beside its ceiling (bench/load.py).
 BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} \
 	EMAIL_URL=$${EMAIL_URL:-dummymail://} DEBUG=0 LOG_LEVEL=WARNING
-.PHONY: bench bench-load
+.PHONY: bench bench-load bench-scale
 bench: collectstatic migrate
 	mkdir -p out
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark --export-rows 10000 --json out/bench.json
 
 bench-load: setup
 	$(BIN)/python -m bench.load --json out/bench-load.json
+	$(BIN)/python -m bench.mixed --json out/bench-mixed.json
+
+# Page times, plans and export rate at 1k, 10k and 100k screenings, each in a scratch
+# PostgreSQL database filled with COPY and dropped afterwards (bench/scale.py;
+# SCALE_SIZES=1000,10000,100000,1000000 for a million, about 30 min and 25 GB).
+SCALE_SIZES ?= 1000,10000,100000
+bench-scale: setup
+	mkdir -p out
+	$(BIN)/python -m bench.scale --sizes $(SCALE_SIZES) --json out/bench-scale.json

@@ -1,14 +1,14 @@
-"""Each answer-POST optimisation's share, measured side by side in one run (issue 9).
+"""Each questionnaire-page optimisation's share, measured side by side in one run.
 
 ``python -m bench.ablation`` (with ``DATABASE_URL`` and the production settings, as
 ``make bench``) measures the questionnaire page as ``manage.py benchmark`` does
 (``benchmarks.page_figures``: test client, app beside its ceiling, in a transaction
 rolled back), first with every optimisation below switched off, then switching
-them on one at a time, in the order they were made. Switching off puts back what
-the code did before: no protocol cache, the ORM compiling every query,
-``bulk_create()`` and ``save()``, the answers read before the lock as well as under
-it, the lock and the read in two round trips, PostgreSQL planning every query. A
-benchmark, never a test: it patches the running process and prints a table.
+them on one at a time. Switching one off puts back the plain way: the protocol's
+versions read on every page, the answers read before the save as well as under the
+lock, each SQL statement in a round trip of its own, every question rendered from
+its template on every GET. A benchmark, never a test: it patches the running
+process and prints a table.
 """
 
 from __future__ import annotations
@@ -24,77 +24,37 @@ from unittest import mock
 
 STEPS = (
     "protocol_cache",
-    "compiled_queries",
-    "prepared_update",
     "answers_once",
-    "batched_writes",
-    "lock_and_read",
-    "server_prepared",
+    "one_round_trip",
+    "item_html_cache",
 )
 
 
-class _Forgetful(dict[Any, Any]):
-    """A cache that keeps nothing."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        return None
-
-
 def _switches() -> dict[str, Callable[[], Any]]:
-    from questionnaires import prepared, selectors
-    from questionnaires.models import Answer
-    from questionnaires.services import screenings
-    from questionnaires.views import respondent
+    from questionnaires import caches, selectors, sql
+    from questionnaires.views import page_items, respondent
 
-    def orm_fetch(
-        name: str, build: Any, *args: Any, first: Any = None, using: str = "default"
-    ) -> list[Any]:
-        if first is not None:
-            list(first[1](*args))
-        return list(build(*args))
+    class Forgetful(caches.ProcessCache[Any, Any]):
+        """A cache that keeps nothing."""
 
-    def upsert(rows: Any) -> None:
-        if rows:
-            Answer.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["part", "instrument_version", "item_code"],
-                update_fields=["option_code", "value", "updated_at"],
-            )
+        def set(self, key: Any, value: Any) -> None:
+            return None
 
-    def write_then_save(part: Any, rows: Any, fields: Any) -> None:
-        upsert(rows)
-        part.save(update_fields=fields)
-
-    def write_then_update(part: Any, rows: Any, fields: Any) -> None:
-        upsert(rows)
-        prepared.update(part, fields)
-
-    def lock_then_read(pk: int) -> Any:
-        [locked] = prepared.fetch("answers_save_lock", screenings._part_for_update, pk)
-        return locked
-
-    def plain(connection: Any, compiled: Any, params: Any, pending: Any) -> Any:
-        return compiled.sql, params
+    def one_by_one(cursor: Any, statements: Any) -> None:
+        for text, params in statements:
+            cursor.execute(text, params)
 
     return {
         "protocol_cache": lambda: mock.patch.object(
-            selectors, "_protocols", _Forgetful()
-        ),
-        "compiled_queries": lambda: mock.patch.object(prepared, "fetch", orm_fetch),
-        "prepared_update": lambda: mock.patch.object(
-            screenings, "_write", write_then_save
+            selectors, "_protocols", Forgetful("off", maxsize=1)
         ),
         "answers_once": lambda: mock.patch.object(
             respondent, "_checks_read_other_pages", lambda page: True
         ),
-        "batched_writes": lambda: mock.patch.object(
-            screenings, "_write", write_then_update
+        "one_round_trip": lambda: mock.patch.object(sql, "_execute", one_by_one),
+        "item_html_cache": lambda: mock.patch.object(
+            page_items, "_html", Forgetful("off", maxsize=1)
         ),
-        "lock_and_read": lambda: mock.patch.object(
-            screenings, "_lock_with_answers", lock_then_read
-        ),
-        "server_prepared": lambda: mock.patch.object(prepared, "_server_side", plain),
     }
 
 
@@ -118,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from questionnaires import benchmarks
+    from bench import benchmarks
 
     rows = []
     print(

@@ -5,7 +5,7 @@ database (``hikiscreen_bench_<random>``), migrates it, loads the bundled instrum
 prepares one screening with a working invitation link per page submission it may
 send, and starts ``scripts/start.sh`` (the production command line) on a free
 loopback port with ``DJANGO_SETTINGS_MODULE=bench.settings``: the app plus the
-ceiling view of ``questionnaires.ceiling``, served by the same gunicorn workers.
+ceiling view of ``bench.ceiling``, served by the same gunicorn workers.
 
 For each concurrency (1 and 16) and each request (the fullest questionnaire page's
 GET, and its submission POST) it runs the app and the ceiling in alternating short
@@ -227,7 +227,7 @@ def prepare_database(respondents: int) -> Scenario:
     from django.core.management import call_command
 
     django.setup()
-    from questionnaires import benchmarks
+    from bench import benchmarks
     from questionnaires.models import ScreeningPart
     from questionnaires.services.screenings import answers_save
 

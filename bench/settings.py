@@ -1,4 +1,4 @@
-"""Bench-only settings: the app's own, plus the ceiling routes (questionnaires.ceiling).
+"""Bench-only settings: the app's own, plus the ceiling routes (bench.ceiling).
 
 ``bench/load.py`` starts gunicorn with ``DJANGO_SETTINGS_MODULE=bench.settings``, so
 app and ceiling are served by the same processes with the same configuration.
@@ -9,4 +9,4 @@ from __future__ import annotations
 
 from hikiscreen.settings import *  # noqa: F403
 
-ROOT_URLCONF = "questionnaires.ceiling"
+ROOT_URLCONF = "bench.ceiling"

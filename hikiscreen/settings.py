@@ -362,6 +362,13 @@ SUBMITTED_LINK_HOURS = env.int("SUBMITTED_LINK_HOURS", default=24)
 # Hours a family check nobody answered is kept (abandoned starts cost six rows each).
 FAMILY_CHECK_ABANDONED_HOURS = env.int("FAMILY_CHECK_ABANDONED_HOURS", default=24)
 
+# Clinic exports: up to EXPORT_STREAM_MAX_ROWS screenings stream in the request; a
+# larger one is written by a background task into EXPORT_ROOT (never served as static
+# or media files) and offered for EXPORT_FILE_DAYS days once complete.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=10_000)
+EXPORT_ROOT = env.path("EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
+EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
+
 # Background tasks (Django's Tasks API, the django-tasks backport) on the database: the
 # queue lives in PostgreSQL (or SQLite), so several app servers share it and no new
 # service is needed. Workers run `manage.py db_worker` (README.md, Deploy).

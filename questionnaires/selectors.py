@@ -17,19 +17,24 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from questionnaires import prepared
+from questionnaires import sql
 from questionnaires.bank.convert import version_definition
 from questionnaires.bank.protocols import ProtocolSize, protocol_size
 from questionnaires.bank.translations import with_translation, working_translations
+from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
+    AUDIT_ACTIONS,
     Answer,
     AuditEvent,
     CrisisContact,
+    ExportFile,
     FamilyCheck,
     InstrumentVersion,
     Invitation,
@@ -114,49 +119,181 @@ def membership_get_for(
     )
 
 
-def audit_event_list_for(
-    user: AnyUser, *, organisation: Organisation, action: str = ""
-) -> QuerySet[AuditEvent]:
-    """The organisation's audit trail, newest first, for one of its org admins."""
-    if (
-        not isinstance(user, User)
-        or not Membership.objects.filter(
-            user=user, organisation=organisation, role=Membership.Role.ORG_ADMIN
-        ).exists()
-    ):
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of an organisation's audit trail and the cursor of the next one."""
+
+    events: list[AuditEvent]
+    #: ``"<created_at ISO>~<id>"`` of the last event shown, if there are older ones.
+    older: str
+    #: Whether this page starts after a cursor (so "newest" leads back).
+    is_first: bool
+
+
+def _audit_cursor(text: str) -> tuple[datetime, int] | None:
+    when, _, pk = text.rpartition("~")
+    try:
+        moment = datetime.fromisoformat(when)
+        return (moment, int(pk)) if moment.tzinfo is not None else None
+    except ValueError:
+        return None
+
+
+def audit_page_for(
+    user: AnyUser,
+    *,
+    organisation: Organisation,
+    action: str = "",
+    before: str = "",
+    size: int | None = None,
+) -> AuditPage:
+    """A page of the organisation's audit trail, newest first, for an org admin.
+
+    Keyset pagination on (created_at, id) over the index on (organisation,
+    created_at, id): a late page costs what the first one does, and no count is
+    taken. ``before`` is the ``older`` cursor of the previous page; a malformed one
+    starts from the newest event.
+    """
+    if not user_administers(user, organisation):
         raise Http404
+    size = size or AUDIT_PAGE_SIZE
     events = AuditEvent.objects.filter(organisation=organisation)
     if action:
         events = events.filter(action=action)
-    return events.select_related("actor").order_by("-created_at", "-id")
-
-
-def audit_action_list(organisation: Organisation) -> list[str]:
-    """The distinct actions recorded for an organisation, sorted (filter choices)."""
-    return list(
-        AuditEvent.objects.filter(organisation=organisation)
-        .order_by("action")
-        .values_list("action", flat=True)
-        .distinct()
+    cursor = _audit_cursor(before) if before else None
+    if cursor is not None:
+        moment, pk = cursor
+        events = events.filter(created_at__lte=moment).exclude(
+            created_at=moment, id__gte=pk
+        )
+    rows = list(
+        events.select_related("actor").order_by("-created_at", "-id")[: size + 1]
     )
+    shown = rows[:size]
+    older = ""
+    if len(rows) > size:
+        last = shown[-1]
+        older = f"{last.created_at.isoformat()}~{last.pk}"
+    return AuditPage(events=shown, older=older, is_first=cursor is None)
 
 
-def patient_list_for(
-    user: AnyUser, *, organisation: Organisation, query: str = ""
-) -> QuerySet[Patient]:
-    """The organisation's patients (code search), with screening counts and urgency."""
-    patients = Patient.objects.filter(
+def audit_action_list() -> list[str]:
+    """The actions the app records, sorted (the audit page's filter choices)."""
+    return sorted(AUDIT_ACTIONS)
+
+
+PATIENT_PAGE_SIZE = 50
+#: At most this many urgent patients head the list (most recent first).
+URGENT_PATIENTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    """One page of a clinic's patient list: urgent patients first, then by code."""
+
+    patients: list[Patient]
+    #: The code of the last patient shown, if more follow (the next page's cursor).
+    next_after: str
+    #: Whether this is a later page (so a link back to the first one is shown).
+    is_later: bool
+
+
+def patient_page_for(
+    user: AnyUser,
+    *,
+    organisation: Organisation,
+    query: str = "",
+    after: str = "",
+    size: int | None = None,
+) -> PatientPage:
+    """A page of the organisation's patients, in a fixed number of queries.
+
+    The patients with an urgent screening not yet acknowledged come first (on the
+    first page, the most recently urgent first, at most ``URGENT_PATIENTS_SHOWN``),
+    then the others by
+    code from ``after`` (keyset pagination over the (organisation, code) index: no
+    count, no OFFSET). Each row carries its screening count, last screening date,
+    last outcome and urgency, read for the rows shown only.
+    """
+    visible = Patient.objects.filter(
         organisation__in=_visible_organisations(user), organisation=organisation
     )
+    size = size or PATIENT_PAGE_SIZE
+    query = query.strip()
     if query:
-        patients = patients.filter(code__icontains=query.strip())
+        visible = visible.filter(code__icontains=query)
+    urgent_ids = _urgent_patient_ids(organisation)
+    rows: list[Patient] = []
+    if not after and urgent_ids:
+        by_id = {p.pk: p for p in _patient_rows(visible.filter(pk__in=urgent_ids))}
+        rows = [by_id[pk] for pk in urgent_ids if pk in by_id]
+    others = visible.exclude(pk__in=urgent_ids) if urgent_ids else visible
+    if after:
+        others = others.filter(code__gt=after)
+    page = list(_patient_rows(others.order_by("code")[: size + 1]))
+    more = len(page) > size
+    page = page[:size]
+    return PatientPage(
+        patients=rows + page,
+        next_after=page[-1].code if more else "",
+        is_later=bool(after),
+    )
+
+
+def _urgent_patient_ids(organisation: Organisation) -> list[int]:
+    """The patients of the clinic's most recent urgent screenings, most recent first.
+
+    Read from the partial index on urgent screenings, a bounded number of rows.
+    """
+    recent = (
+        Screening.objects.filter(
+            organisation=organisation,
+            urgent_at__isnull=False,
+            safety_acknowledgement__isnull=True,
+        )
+        .order_by("-urgent_at")
+        .values_list("patient_id", flat=True)[: URGENT_PATIENTS_SHOWN * 4]
+    )
+    ids: list[int] = []
+    for pk in recent:
+        if pk is not None and pk not in ids:
+            ids.append(pk)
+            if len(ids) == URGENT_PATIENTS_SHOWN:
+                break
+    return ids
+
+
+def _patient_rows(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Patients with per-row figures from correlated subqueries (rows shown only)."""
+    theirs = Screening.objects.filter(patient=OuterRef("pk"))
+    latest = theirs.order_by("-created_at", "-id")
     return patients.annotate(
-        screening_count=Count("screenings", distinct=True),
-        last_screened=Max("screenings__created_at"),
-        urgent_count=Count(
-            "screenings", filter=Q(screenings__urgent_at__isnull=False), distinct=True
+        screening_count=Coalesce(
+            Subquery(
+                theirs.order_by()
+                .values("patient")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            0,
         ),
-    ).order_by("code")
+        last_screened=Subquery(latest.values("created_at")[:1]),
+        last_outcome=Subquery(
+            latest.filter(result__isnull=False).values(
+                category=KT("result__outcome__category")
+            )[:1]
+        ),
+        # A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into
+        # one hashed scan of every urgent screening, which grows with the table.
+        is_urgent=Subquery(
+            theirs.filter(urgent_at__isnull=False, safety_acknowledgement__isnull=True)
+            .order_by("-created_at", "-id")
+            .values("urgent_at")[:1]
+        ),
+    )
 
 
 def patient_get_for(user: AnyUser, *, pk: int) -> Patient:
@@ -231,8 +368,14 @@ def invitation_get_by_token(token: str) -> Invitation:
     if not 20 <= len(token) <= 100:
         raise InvalidLink
     digest = token_hash(token)
-    found = prepared.fetch("invitation_by_token_hash", _invitation_by_hash, digest)
-    invitation = found[0] if found else None
+    # The part's protocol too: part_state() then needs no query for its versions.
+    invitation = (
+        Invitation.objects.select_related(
+            "part__screening__organisation", "part__protocol"
+        )
+        .filter(token_hash=digest)
+        .first()
+    )
     # The lookup is by hash; comparing again in constant time costs nothing.
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvalidLink
@@ -246,19 +389,6 @@ def invitation_get_by_token(token: str) -> Invitation:
             raise LinkReplaced
         raise InvalidLink
     return invitation
-
-
-def _invitation_by_hash(digest: str) -> QuerySet[Invitation]:
-    # The part's protocol too: part_state() then needs no query for its versions.
-    return (
-        Invitation.objects.select_related(
-            "part__screening__organisation",
-            "part__screening__family_check",
-            "part__protocol",
-        )
-        .filter(token_hash=digest)
-        .order_by()
-    )
 
 
 class PartState:
@@ -343,20 +473,7 @@ def answers_by_code(
 
 def part_answer_rows(part_pk: int) -> list[tuple[int, str, Value]]:
     """A part's saved answers as (instrument version id, item code, value) rows."""
-    rows: list[tuple[int, str, Value]] = prepared.fetch(
-        "part_answer_rows", _answer_rows, part_pk
-    )
-    return rows
-
-
-def _answer_rows(part_pk: int) -> QuerySet[Answer, tuple[int, str, Value]]:
-    # No ORDER BY: Answer's default ordering ("part", "id") joins the part's table
-    # only to sort rows that are read into a dict.
-    return (
-        Answer.objects.filter(part_id=part_pk)
-        .order_by()
-        .values_list("instrument_version_id", "item_code", "value")
-    )
+    return sql.answer_rows(part_pk)
 
 
 @dataclass(frozen=True)
@@ -371,7 +488,9 @@ class _ProtocolVersions:
 
 #: Published (frozen) protocols' versions, by (pk, code, published_at, translations
 #: stamp).
-_protocols: dict[tuple[int, str, datetime, str], _ProtocolVersions] = {}
+_protocols: ProcessCache[tuple[int, str, datetime, str], _ProtocolVersions] = (
+    process_cache("published_protocols", maxsize=128)
+)
 
 _Versions = tuple[
     tuple[InstrumentVersion, ...],
@@ -414,14 +533,17 @@ def _protocol_versions(part: ScreeningPart) -> _Versions:
     code_of = {v.pk: v.instrument.code for v in versions}
     translations = {(code_of[r.version_id], r.language): r for r in records}
     if key is not None:
-        _protocols[key] = _ProtocolVersions(
-            translations=translations,
-            versions=versions,
-            definitions=definitions,
-            licensed=tuple(
-                (v.pk, v.text_entered_at)
-                for v, d in zip(versions, definitions, strict=True)
-                if not d.licence.text_may_ship
+        _protocols.set(
+            key,
+            _ProtocolVersions(
+                translations=translations,
+                versions=versions,
+                definitions=definitions,
+                licensed=tuple(
+                    (v.pk, v.text_entered_at)
+                    for v, d in zip(versions, definitions, strict=True)
+                    if not d.licence.text_may_ship
+                ),
             ),
         )
     return versions, definitions, translations
@@ -633,6 +755,41 @@ def family_check_get_by_code_hash(code_hash: str) -> FamilyCheck | None:
         .filter(resume_code_hash=code_hash, purge_after__gt=timezone.now())
         .first()
     )
+
+
+# --- Background exports -------------------------------------------------------------
+
+
+def export_file_list_for(
+    user: AnyUser, *, organisation: Organisation
+) -> list[ExportFile]:
+    """The user's own recent exports of this clinic, newest first (at most ten)."""
+    if not isinstance(user, User):
+        return []
+    return list(
+        ExportFile.objects.filter(
+            requested_by=user,
+            organisation=organisation,
+            expires_at__gt=timezone.now(),
+        ).order_by("-created_at", "-id")[:10]
+    )
+
+
+def export_file_get_for(user: AnyUser, *, pk: int) -> ExportFile:
+    """A complete, unexpired export the user asked for, still a member; else 404.
+
+    The same 404 for one that is still being written, failed, expired, or belongs
+    to someone else: a file is offered only when it is whole.
+    """
+    if not isinstance(user, User):
+        raise Http404
+    visible = ExportFile.objects.filter(
+        requested_by=user,
+        organisation__in=_visible_organisations(user),
+        status=ExportFile.Status.COMPLETE,
+        expires_at__gt=timezone.now(),
+    )
+    return get_object_or_404(visible.select_related("organisation").distinct(), pk=pk)
 
 
 # --- One patient's records: export and erasure -------------------------------------

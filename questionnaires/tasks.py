@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
-from questionnaires.services import accounts, safety
+from questionnaires.services import accounts, export_files, report_cache, safety
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +68,23 @@ def send_password_reset(*, user_id: int, domain: str, use_https: bool) -> bool:
     return accounts.password_reset_send(
         user_id=user_id, domain=domain, use_https=use_https
     )
+
+
+@task(takes_context=True)
+def write_organisation_export(
+    context: TaskContext, export_id: int, download_url: str, attempt: int = 1
+) -> None:
+    """Write a large clinic export to its file and tell the clinician."""
+    with retrying(context, attempt, export_id=export_id, download_url=download_url):
+        export_files.organisation_export_write(
+            export_id=export_id, download_url=download_url
+        )
+
+
+@task(takes_context=True)
+def prerender_reports(
+    context: TaskContext, screening_id: int, part_id: int, attempt: int = 1
+) -> None:
+    """Render the reports a submission makes available into the report cache."""
+    with retrying(context, attempt, screening_id=screening_id, part_id=part_id):
+        report_cache.reports_prerender(screening_id=screening_id, part_id=part_id)

@@ -225,6 +225,11 @@ export_urls = [
         name="organisation-export-csv",
     ),
     path(
+        "exports/<int:pk>/download/",
+        exports.download_export_file,
+        name="export-file-download",
+    ),
+    path(
         "clinic/<slug:slug>/export-dictionary.csv",
         exports.export_organisation_dictionary,
         name="organisation-export-dictionary",

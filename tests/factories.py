@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.models import User
 
-from questionnaires.bank import convert, loader
+from questionnaires import caches
+from questionnaires.bank import loader
 from questionnaires.bank.protocols import ProtocolSpec, load_bundled_protocols
 from questionnaires.models import Organisation, Patient, Protocol, Screening
 from questionnaires.scoring.definitions import Item, Option, Scoring
@@ -25,9 +26,9 @@ Answers = Mapping[str, Mapping[str, Value | None]]
 
 
 def _forget_cached_definitions() -> None:
-    # convert caches definitions by (pk, text_entered_at); test databases reuse pks
-    # for other instruments, so a definition cached by an earlier test must go.
-    convert._cache.clear()
+    # Definitions and pages are cached by primary key; test databases reuse pks for
+    # other instruments, so what an earlier test cached must go.
+    caches.clear_all()
 
 
 def load_protocols(*codes: str) -> dict[str, Protocol]:

@@ -143,8 +143,8 @@ def _prepare(payload: dict[str, Any]) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import transaction
 
+    from bench.benchmarks import respondents_create
     from questionnaires.bank import flow
-    from questionnaires.benchmarks import respondents_create
     from questionnaires.models import Membership, Organisation, Protocol, ScreeningPart
     from questionnaires.selectors import part_state
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from questionnaires.bank import loader
+from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import (
     LANGUAGE_CODES,
     InstrumentVersion,
@@ -31,7 +32,9 @@ from questionnaires.scoring.definitions import Item as ItemDefinition
 
 # Keyed by what identifies one frozen version's content: a published version never
 # changes, and licensed text entered later gets its own timestamp.
-_cache: dict[tuple[int, datetime | None, datetime | None], InstrumentDefinition] = {}
+_definitions: ProcessCache[
+    tuple[int, datetime | None, datetime | None], InstrumentDefinition
+] = process_cache("published_definitions", maxsize=256)
 
 
 def version_definition(version: InstrumentVersion) -> InstrumentDefinition:
@@ -39,12 +42,11 @@ def version_definition(version: InstrumentVersion) -> InstrumentDefinition:
     if version.document is None:
         definition = loader.parse(draft_document(version))
         return _with_licensed_text(version, definition)
-    key = (version.pk, version.published_at, version.text_entered_at)
-    cached = _cache.get(key)
-    if cached is None:
-        definition = loader.parse(version.document)
-        cached = _cache[key] = _with_licensed_text(version, definition)
-    return cached
+    document = version.document
+    return _definitions.get_or_set(
+        (version.pk, version.published_at, version.text_entered_at),
+        lambda: _with_licensed_text(version, loader.parse(document)),
+    )
 
 
 def version_document(version: InstrumentVersion) -> dict[str, Any]:

@@ -12,7 +12,9 @@ result snapshot (DESIGN.md §3), never from re-scoring.
 
 from __future__ import annotations
 
+import csv as std_csv
 import functools
+import io
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,9 @@ _KIND_TYPES = {
     "free_text": "string",
 }
 _KIND_UNITS = {"months": "months", "age": "years", "time_of_day": "HH:MM (24 h)"}
+#: The start of the last line of a complete data file. Never a data row's start: the
+#: first column is the screening number, or in a research file an ``R-`` key.
+TRAILER_START = "# end of HikiScreen export, data rows: "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -155,6 +160,28 @@ def rows_for(
     yield header(columns)
     for record in records:
         yield row_for(record, columns)
+
+
+def trailer(rows: int) -> str:
+    """The last line of a complete data file: how many data rows it holds.
+
+    Read it with ``pandas.read_csv(..., comment="#")``; :func:`is_complete` checks
+    a downloaded file against it.
+    """
+    return f"{TRAILER_START}{rows}\r\n"
+
+
+def is_complete(text: str) -> bool:
+    """Whether a data file ends with its trailer and holds the rows it names."""
+    body, _, last = text.rstrip("\r\n").rpartition("\n")
+    if not last.startswith(TRAILER_START):
+        return False
+    try:
+        expected = int(last.removeprefix(TRAILER_START))
+    except ValueError:
+        return False
+    rows = list(std_csv.reader(io.StringIO(body)))
+    return len(rows) - 1 == expected
 
 
 def cell(value: object) -> str:

@@ -1,21 +1,25 @@
 """Queryset glue for the exports: what to export, read a chunk at a time.
 
-The organisation export walks its screenings with ``.iterator(chunk_size=…)``; the
-submitted parts and their answers are prefetched per chunk, so memory and the number of
-queries grow with the number of chunks, not with the number of screenings. The rows
-themselves are built by the pure :mod:`questionnaires.exports.csv`.
+The organisation export walks its screenings with ``.iterator(chunk_size=…)`` over the
+few columns a row needs; the submitted parts and their answers are read per chunk as
+plain tuples, so memory and the number of queries grow with the number of chunks, not
+with the number of screenings. The rows themselves are built by the pure
+:mod:`questionnaires.exports.csv`; :func:`csv_lines` ends the file with a trailer line
+naming its row count, so a file cut short can be told from a whole one.
 """
 
 from __future__ import annotations
 
 import csv as std_csv
-from collections.abc import Callable, Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from questionnaires.bank.convert import version_definition
@@ -79,19 +83,14 @@ def organisation_screenings(
     return screenings.order_by("created_at", "id")
 
 
-def with_answers(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
-    """Prefetch the submitted parts and their answers (per chunk when iterated)."""
-    answers = Answer.objects.only(
-        "id", "part_id", "instrument_version_id", "item_code", "value"
-    )
-    parts = (
-        ScreeningPart.objects.filter(status=SUBMITTED)
-        .select_related("protocol")
-        .prefetch_related(Prefetch("answers", queryset=answers))
-    )
-    return screenings.select_related("patient").prefetch_related(
-        Prefetch("parts", queryset=parts, to_attr="submitted_parts")
-    )
+def single_screening(screening: Screening) -> QuerySet[Screening]:
+    """One screening (from ``screening_get_for``) as the queryset an export reads."""
+    return Screening.objects.filter(pk=screening.pk)
+
+
+def count_up_to(screenings: QuerySet[Screening], limit: int) -> int:
+    """How many screenings, counting no further than ``limit + 1`` (a bounded read)."""
+    return screenings.order_by().values("pk")[: limit + 1].count()
 
 
 def versions_used(screenings: QuerySet[Screening]) -> list[InstrumentVersion]:
@@ -144,54 +143,104 @@ class CsvExport:
         )
 
 
-def record_of(
-    screening: Screening, export: CsvExport, patient: Callable[[Screening], str]
-) -> csv_rows.ScreeningRecord:
-    """The pure record of a screening fetched by :func:`with_answers`."""
-    parts: list[ScreeningPart] = getattr(screening, "submitted_parts", None) or [
-        p for p in screening.parts.all() if p.is_submitted
-    ]
-    answers: dict[str, dict[str, Any]] = {}
-    versions: dict[str, int] = {}
-    for part in parts:
-        for answer in part.answers.all():
-            code = export.code_of.get(answer.instrument_version_id)
+#: The columns of a screening an export reads (never ``result_localised``).
+_SCREENING_COLUMNS = (
+    "id",
+    "patient_id",
+    "patient__code",
+    "patient__sex",
+    "age",
+    "created_at",
+    "completed_at",
+    "result",
+)
+_MISSING = object()
+_ScreeningRow = tuple[int, int | None, str | None, str | None, int, Any, Any, Any]
+
+
+def _chunks(rows: Iterable[_ScreeningRow], size: int) -> Iterator[list[_ScreeningRow]]:
+    chunk: list[_ScreeningRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def screening_records(
+    screenings: QuerySet[Screening], export: CsvExport, *, research: bool
+) -> Iterator[csv_rows.ScreeningRecord]:
+    """The pure records of ``screenings``, ``CHUNK_SIZE`` at a time, as plain tuples.
+
+    The screenings are read through one cursor (server-side on PostgreSQL) with only
+    the columns a row needs; per chunk, two more queries read the submitted parts and
+    their answers as tuples. No model instance is built and no unused JSON is
+    decoded, so memory is flat and the rate is the database's.
+    """
+    keys = csv_rows.PatientKeys() if research else None
+    decoded: dict[str, Any] = {}
+    size = CHUNK_SIZE
+    rows = screenings.values_list(*_SCREENING_COLUMNS).iterator(chunk_size=size)
+    for chunk in _chunks(rows, size):
+        parts = list(
+            ScreeningPart.objects.filter(
+                screening_id__in=[row[0] for row in chunk], status=SUBMITTED
+            )
+            .order_by("screening_id", "id")
+            .values_list("id", "screening_id", "role", "protocol__code")
+        )
+        screening_of = {part_id: screening_id for part_id, screening_id, _, _ in parts}
+        answers: dict[int, dict[str, dict[str, Any]]] = {}
+        versions: dict[int, dict[str, int]] = {}
+        for part_id, version_id, item_code, text in (
+            Answer.objects.filter(part_id__in=list(screening_of))
+            .order_by()
+            .values_list(
+                "part_id",
+                "instrument_version_id",
+                "item_code",
+                # The JSON text, decoded below by the C decoder: Django's per-value
+                # converter chain cost more than the rest of the row.
+                Cast("value", TextField()),
+            )
+        ):
+            value = decoded.get(text, _MISSING)
+            if value is _MISSING:
+                value = json.loads(text)
+                if len(decoded) < 10_000:  # answers repeat: "0", "1", "\"03:30\""…
+                    decoded[text] = value
+            code = export.code_of.get(version_id)
             if code is None:
                 continue
-            answers.setdefault(code, {})[answer.item_code] = answer.value
-            versions[code] = export.number_of[answer.instrument_version_id]
-    completed = screening.completed_at
-    return csv_rows.ScreeningRecord(
-        screening_id=screening.pk,
-        patient=patient(screening),
-        age=screening.age,
-        sex=screening.patient.sex if screening.patient else "",
-        started_on=timezone.localdate(screening.created_at),
-        completed_on=timezone.localdate(completed) if completed else None,
-        protocols={p.role: p.protocol.code for p in parts},
-        versions=versions,
-        answers=answers,
-        result=screening.result,
-    )
-
-
-def patient_labeller(*, research: bool) -> Callable[[Screening], str]:
-    """Patient code, or a per-export random key for a research export."""
-    if not research:
-        return lambda s: s.patient.code if s.patient else ""
-    keys = csv_rows.PatientKeys()
-    return lambda s: keys(s.patient_id or 0)
+            screening_id = screening_of[part_id]
+            answers.setdefault(screening_id, {}).setdefault(code, {})[item_code] = value
+            versions.setdefault(screening_id, {})[code] = export.number_of[version_id]
+        protocols: dict[int, dict[str, str]] = {}
+        for _, screening_id, role, protocol_code in parts:
+            protocols.setdefault(screening_id, {})[role] = protocol_code
+        for pk, patient_id, code, sex, age, created, completed, result in chunk:
+            patient = keys(patient_id or 0) if keys is not None else code or ""
+            yield csv_rows.ScreeningRecord(
+                screening_id=pk,
+                patient=patient,
+                age=age,
+                sex=sex or "",
+                started_on=timezone.localdate(created),
+                completed_on=timezone.localdate(completed) if completed else None,
+                protocols=protocols.get(pk, {}),
+                versions=versions.get(pk, {}),
+                answers=answers.get(pk, {}),
+                result=result,
+            )
 
 
 def screening_rows(
     screenings: QuerySet[Screening], export: CsvExport, *, research: bool
 ) -> Iterator[list[str]]:
     """Header and rows, reading ``CHUNK_SIZE`` screenings at a time."""
-    label = patient_labeller(research=research)
-    records = (
-        record_of(s, export, label)
-        for s in with_answers(screenings).iterator(chunk_size=CHUNK_SIZE)
-    )
+    records = screening_records(screenings, export, research=research)
     return csv_rows.rows_for(records, export.columns)
 
 
@@ -202,15 +251,25 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[list[str]], *, batch: int = 100) -> Iterator[str]:
-    """CSV text, a few rows per chunk of the response."""
+def csv_lines(
+    rows: Iterable[list[str]], *, batch: int = 100, trailer: bool = False
+) -> Iterator[str]:
+    """CSV text, a few rows per chunk of the response.
+
+    With ``trailer``, the last line is :func:`csv.trailer` of the number of data
+    rows (the header not counted): a stream cut anywhere lacks it.
+    """
     writer = std_csv.writer(_Echo())
     pending: list[str] = []
+    count = -1  # the header is not a data row
     for row in rows:
         pending.append(writer.writerow(row))
+        count += 1
         if len(pending) >= batch:
             yield "".join(pending)
             pending = []
+    if trailer:
+        pending.append(csv_rows.trailer(max(count, 0)))
     if pending:
         yield "".join(pending)
 

@@ -12,11 +12,12 @@ Dependency order (a module may import only from those above it):
 5. ``translations`` — TranslationRecord (depends on bank; provenance of a
    version's Japanese or Italian text)
 6. ``audit``   — AuditEvent (depends on people; nothing depends on it)
+7. ``exports`` — ExportFile, a background export's file (depends on people)
 """
 
 from __future__ import annotations
 
-from questionnaires.models.audit import AuditEvent
+from questionnaires.models.audit import AUDIT_ACTIONS, AuditEvent
 from questionnaires.models.bank import (
     LANGUAGE_CODES,
     FrozenError,
@@ -30,6 +31,7 @@ from questionnaires.models.bank import (
     text_map,
     translated,
 )
+from questionnaires.models.exports import ExportFile
 from questionnaires.models.people import (
     Membership,
     Organisation,
@@ -52,11 +54,13 @@ from questionnaires.models.screenings import (
 from questionnaires.models.translations import TranslationRecord
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "LANGUAGE_CODES",
     "AlertSettings",
     "Answer",
     "AuditEvent",
     "CrisisContact",
+    "ExportFile",
     "FamilyCheck",
     "FrozenError",
     "GoldenCase",

@@ -76,6 +76,24 @@ class Screening(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
+        indexes = [
+            # A patient's screenings newest first (patient page, patient list).
+            models.Index(
+                fields=["patient", "-created_at", "-id"],
+                name="screening_patient_created_idx",
+            ),
+            # A clinic's screenings oldest first (exports, by keyset).
+            models.Index(
+                fields=["organisation", "created_at", "id"],
+                name="screening_org_created_idx",
+            ),
+            # A clinic's urgent screenings, newest first: a small part of the table.
+            models.Index(
+                fields=["organisation", "-urgent_at"],
+                name="screening_org_urgent_idx",
+                condition=models.Q(urgent_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(organisation__isnull=True, patient__isnull=True)

@@ -8,7 +8,6 @@ result never comes from an invalid answer.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,13 +15,11 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires import prepared, scoring, selectors
+from questionnaires import scoring, selectors, sql
 from questionnaires.bank import flow
 from questionnaires.models import (
     LANGUAGE_CODES,
@@ -191,22 +188,24 @@ def answers_save(
 ) -> SaveOutcome:
     """Save (or clear, with None) answers by instrument and item code.
 
-    Runs a constant number of queries whatever the number of answers. Refuses
-    nothing silently: a part already submitted raises ``PartSubmitted``. If the saved
-    answers raise an urgent flag, the part and its screening are marked at once.
-    ``state``, the part's state as the caller loaded it, saves reading the part's
-    instrument versions again (they never change); its answers are read again here,
-    under the lock.
+    Runs a constant number of queries whatever the number of answers (the named
+    statements of ``questionnaires/sql.py``). Refuses nothing silently: a part
+    already submitted raises ``PartSubmitted``. If the saved answers raise an urgent
+    flag, the part and its screening are marked at once. ``state``, the part's state
+    as the caller loaded it, saves reading the part's instrument versions again
+    (they never change); its answers are read again here, under the part's row lock.
+    ``part`` is updated in place with the progress saved.
     """
     now = now or timezone.now()
-    locked = _lock_with_answers(part.pk)
-    if locked.is_submitted:
+    locked = sql.part_lock_with_answers(part.pk)
+    if locked is None:
+        raise ScreeningPart.DoesNotExist
+    if locked.status == ScreeningPart.Status.SUBMITTED:
         raise PartSubmitted
-    if state is None or state.part.pk != locked.pk:
-        state = selectors.part_state(locked)
-    else:
-        state = _with_current_answers(state, locked)
-    rows: list[Answer] = []
+    if state is None or state.part.pk != part.pk:
+        state = selectors.part_state(part)
+    state = _with_answers(state, locked.answers)
+    rows: list[sql.NewAnswer] = []
     cleared: list[tuple[int, str]] = []
     for code, given in answers.items():
         version = state.versions_by_code[code]
@@ -225,128 +224,54 @@ def answers_save(
                     {item_code: _("This answer is not one of the item's options.")}
                 )
             rows.append(
-                Answer(
-                    part=locked,
-                    instrument_version=version,
+                sql.NewAnswer(
+                    part_id=part.pk,
+                    instrument_version_id=version.pk,
                     item_code=item_code,
                     option_code=option,
                     value=value,
-                    updated_at=now,
                 )
             )
             state.answers.setdefault(code, {})[item_code] = value
     if cleared:
-        _delete_answers(locked, cleared)
-    fields = ["status", "last_page", "language"]
-    if locked.status == ScreeningPart.Status.PENDING:
-        locked.status = ScreeningPart.Status.IN_PROGRESS
-        locked.started_at = now
-        fields.append("started_at")
-    if page is not None:
-        locked.last_page = page
-    if language:
-        locked.language = language
-    crisis = locked.crisis_at is not None
-    if not crisis and _urgent(state.definitions, state.answers, locked.screening.age):
-        crisis = True
-        locked.crisis_at = now
-        fields.append("crisis_at")
-        _mark_urgent(locked.screening, now=now, source=locked.role)
-    _write(locked, rows, fields)
-    return SaveOutcome(part=locked, crisis=crisis)
-
-
-def _write(part: ScreeningPart, rows: list[Answer], fields: list[str]) -> None:
-    """Upsert the answer rows and update the part's ``fields``: on PostgreSQL in
-    one round trip, both compiled by Django as ``bulk_create(update_conflicts=True)``
-    and ``save(update_fields=...)`` would."""
-    upserts = (
-        prepared.upsert_statements(
-            rows,
-            unique_fields=["part", "instrument_version", "item_code"],
-            update_fields=["option_code", "value", "updated_at"],
-        )
-        if rows
-        else []
+        _delete_answers(part, cleared)
+    started_at = now if locked.status == ScreeningPart.Status.PENDING else None
+    crisis_at = None
+    age = part.screening.age
+    if not locked.crisis and _urgent(state.definitions, state.answers, age):
+        crisis_at = now
+        _mark_urgent(part.screening, now=now, source=part.role)
+    part.status = ScreeningPart.Status.IN_PROGRESS
+    part.last_page = locked.last_page if page is None else page
+    part.language = language or locked.language
+    sql.run(
+        [
+            *sql.answers_upsert(rows, now=now),
+            sql.part_progress_update(
+                part.pk,
+                status=part.status,
+                last_page=part.last_page,
+                language=part.language,
+                started_at=started_at,
+                crisis_at=crisis_at,
+            ),
+        ]
     )
-    if prepared.hooked(part):
-        prepared.run(upserts)
-        part.save(update_fields=fields)
-        return
-    prepared.run([*upserts, prepared.update_statement(part, fields)])
+    part.started_at = part.started_at or started_at
+    part.crisis_at = part.crisis_at or crisis_at
+    return SaveOutcome(part=part, crisis=locked.crisis or crisis_at is not None)
 
 
-def _lock_with_answers(pk: int) -> ScreeningPart:
-    """The part, locked, with its screening; on PostgreSQL with its answers too
-    (``answer_rows``), all in one round trip: the lock first, then, as a statement
-    of its own that starts once the lock is held, the part and its answers, so every
-    answer committed before the lock was granted is seen."""
-    if connection.vendor != "postgresql":
-        [locked] = prepared.fetch("answers_save_lock", _part_for_update, pk)
-        return locked
-    [locked] = prepared.fetch(
-        "answers_save_part_and_answers",
-        _part_with_answers,
-        pk,
-        first=("answers_save_lock_only", _lock_only),
-    )
-    return locked
-
-
-def _part_for_update(pk: int) -> QuerySet[ScreeningPart]:
-    return (
-        ScreeningPart.objects.select_for_update(of=("self",))
-        .select_related("screening")
-        .filter(pk=pk)
-        .order_by()
-    )
-
-
-def _lock_only(pk: int) -> QuerySet[ScreeningPart, tuple[int]]:
-    return (
-        ScreeningPart.objects.select_for_update()
-        .filter(pk=pk)
-        .order_by()
-        .values_list("pk")
-    )
-
-
-def _part_with_answers(pk: int) -> QuerySet[ScreeningPart]:
-    answers, parts = Answer._meta.db_table, ScreeningPart._meta.db_table
-    # PostgreSQL: (version id, item code, value) of every answer, or NULL. Only
-    # the models' own table names are put in the SQL.
-    sql = (
-        "SELECT json_agg(json_build_array(a.instrument_version_id, a.item_code,"  # noqa: S608
-        f' a.value)) FROM "{answers}" a WHERE a.part_id = "{parts}".id'
-    )
-    rows = RawSQL(sql, ())  # noqa: S611
-    return (
-        ScreeningPart.objects.select_related("screening")
-        .filter(pk=pk)
-        .order_by()
-        .annotate(answer_rows=rows)
-    )
-
-
-def _with_current_answers(
-    state: selectors.PartState, part: ScreeningPart
+def _with_answers(
+    state: selectors.PartState, rows: Iterable[tuple[int, str, Value]]
 ) -> selectors.PartState:
-    """``state`` with the part's answers as they are now (read with the lock on
-    PostgreSQL, else one query)."""
+    """``state`` with the part's answers as they are now (read under the lock)."""
     code_of = {v.pk: code for code, v in state.versions_by_code.items()}
-    if hasattr(part, "answer_rows"):
-        rows = part.answer_rows
-        if isinstance(rows, str):
-            rows = json.loads(rows)
-        found = [(int(v), str(code), value) for v, code, value in rows or ()]
-    else:
-        found = selectors.part_answer_rows(part.pk)
-    answers = selectors.answers_by_code(found, code_of)
     return selectors.PartState(
-        part=part,
+        part=state.part,
         versions=state.versions,
         definitions=state.definitions,
-        answers=answers,
+        answers=selectors.answers_by_code(rows, code_of),
         translations=state.translations,
     )
 
@@ -382,8 +307,9 @@ def _urgent(
 
 
 def _mark_urgent(screening: Screening, *, now: datetime, source: str) -> None:
-    if screening.urgent_at is not None:
-        return
+    # The database decides, not ``screening.urgent_at``: the caller's copy was read
+    # before the part's lock, and another part of the screening may have marked it
+    # since (this UPDATE then waits for that transaction, and changes nothing).
     marked = Screening.objects.filter(pk=screening.pk, urgent_at__isnull=True).update(
         urgent_at=now
     )
@@ -436,7 +362,19 @@ def part_submit(
         organisation=locked.screening.organisation,
         details={"screening": screening.pk, "role": locked.role},
     )
+    _prerender_on_commit(screening_id=screening.pk, part_id=locked.pk)
     return locked
+
+
+def _prerender_on_commit(*, screening_id: int, part_id: int) -> None:
+    """Render the new reports in the background once the submission is stored."""
+    from questionnaires import tasks  # tasks import services: import at call time
+
+    transaction.on_commit(
+        lambda: tasks.prerender_reports.enqueue(
+            screening_id=screening_id, part_id=part_id
+        )
+    )
 
 
 def _score(

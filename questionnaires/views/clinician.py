@@ -73,15 +73,19 @@ def list_patients(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_for(request.user, slug=slug)
     search = PatientSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    patients = selectors.patient_list_for(
-        request.user, organisation=organisation, query=query
+    page = selectors.patient_page_for(
+        request.user,
+        organisation=organisation,
+        query=query,
+        after=request.GET.get("after", "")[:40],
     )
     return render(
         request,
         "questionnaires/clinician/patient_list.html",
         {
             "organisation": organisation,
-            "patients": patients,
+            "page": page,
+            "patients": page.patients,
             "search": search,
             "query": query,
         },

@@ -8,18 +8,25 @@ data dictionary holds no patient data and is not recorded.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import (
+    FileResponse,
     HttpRequest,
     HttpResponse,
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from questionnaires import selectors
@@ -27,6 +34,7 @@ from questionnaires.exports import csv as csv_rows
 from questionnaires.exports import streams
 from questionnaires.forms.exports import OrganisationExportForm
 from questionnaires.models import Organisation, Screening
+from questionnaires.services import export_files
 from questionnaires.services.exports import export_record
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -41,6 +49,11 @@ def _download(
     return response
 
 
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - behind login_required
+    return request.user
+
+
 def _research(request: HttpRequest) -> bool:
     return request.GET.get("research") == "1"
 
@@ -53,7 +66,7 @@ def _research(request: HttpRequest) -> bool:
 def export_screening_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
     research = _research(request)
-    screenings = Screening.objects.filter(pk=screening.pk)
+    screenings = streams.single_screening(screening)
     export = streams.CsvExport.over(
         streams.versions_used(screenings), research=research
     )
@@ -69,14 +82,16 @@ def export_screening_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse
         },
     )
     rows = streams.screening_rows(screenings, export, research=research)
-    return _download(streams.csv_lines(rows), filename=f"screening-{screening.pk}.csv")
+    return _download(
+        streams.csv_lines(rows, trailer=True), filename=f"screening-{screening.pk}.csv"
+    )
 
 
 @require_GET
 @login_required
 def export_screening_dictionary(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     screening = selectors.screening_get_for(request.user, pk=pk)
-    screenings = Screening.objects.filter(pk=screening.pk)
+    screenings = streams.single_screening(screening)
     export = streams.CsvExport.over(
         streams.versions_used(screenings), research=_research(request)
     )
@@ -138,6 +153,9 @@ def _export_page(
         {
             "organisation": organisation,
             "form": form,
+            "export_files": selectors.export_file_list_for(
+                request.user, organisation=organisation
+            ),
             # The closed-loop figures are for org admins (issue 17).
             "safety_csv": selectors.user_administers(request.user, organisation),
         },
@@ -172,13 +190,36 @@ def export_organisation_csv(
     export = streams.CsvExport.over(
         streams.versions_used(screenings), research=research
     )
+    limit = settings.EXPORT_STREAM_MAX_ROWS
+    count = streams.count_up_to(screenings, limit)
+    if count > limit:
+        export_files.organisation_export_request(
+            organisation=organisation,
+            by=_user(request),
+            filters=form.filters(),
+            research=research,
+            columns=len(export.columns),
+            download_url=request.build_absolute_uri(
+                reverse("questionnaires:organisation-export", args=[slug])
+            ),
+        )
+        messages.success(
+            request,
+            _(
+                "This export has more than %(limit)s rows, so it is being written in "
+                "the background. It appears below when it is complete, and you get "
+                "an e-mail with its link."
+            )
+            % {"limit": f"{limit:,}"},
+        )
+        return redirect("questionnaires:organisation-export", slug=slug)
     export_record(
         action="organisation.export_csv",
         by=request.user,
         target=organisation,
         organisation=organisation,
         details={
-            "rows": screenings.count(),
+            "rows": count,
             "columns": len(export.columns),
             "research": research,
             **form.filters().as_details(),
@@ -187,7 +228,29 @@ def export_organisation_csv(
     kind = "research" if research else "screenings"
     name = f"{organisation.slug}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
     rows = streams.screening_rows(screenings, export, research=research)
-    return _download(streams.csv_lines(rows), filename=name)
+    return _download(streams.csv_lines(rows, trailer=True), filename=name)
+
+
+@require_GET
+@login_required
+def download_export_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A background export's file: only when complete and unexpired, to its owner.
+
+    Sent with its length and SHA-256 (``Repr-Digest``), and it ends with the row
+    trailer, so a cut download can be told from the whole file.
+    """
+    export_file = selectors.export_file_get_for(request.user, pk=pk)
+    export_files.export_file_downloaded(export=export_file, by=_user(request))
+    response = FileResponse(
+        export_files.export_path(export_file).open("rb"),
+        as_attachment=True,
+        filename=export_file.filename,
+        content_type=CSV_TYPE,
+    )
+    digest = base64.b64encode(bytes.fromhex(export_file.sha256)).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

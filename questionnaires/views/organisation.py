@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +19,6 @@ from questionnaires.forms.accounts import (
 )
 from questionnaires.models import Membership, Organisation
 from questionnaires.services import organisations as services
-
-AUDIT_PAGE_SIZE = 50
 
 
 def _administered(request: HttpRequest, slug: str) -> Organisation:
@@ -160,14 +157,14 @@ def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def list_audit_events(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _administered(request, slug)
-    form = AuditFilterForm(
-        request.GET or None, actions=selectors.audit_action_list(organisation)
-    )
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_action_list())
     action = form.cleaned_data["action"] if form.is_valid() else ""
-    events = selectors.audit_event_list_for(
-        request.user, organisation=organisation, action=action
+    page = selectors.audit_page_for(
+        request.user,
+        organisation=organisation,
+        action=action,
+        before=request.GET.get("before", "")[:80],
     )
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "questionnaires/organisation/audit.html",

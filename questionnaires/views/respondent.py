@@ -9,13 +9,11 @@ live show/hide on top.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires import compiled_pages, selectors
+from questionnaires import selectors
 from questionnaires.bank import flow
 from questionnaires.bank.flow import safety_triggers
 from questionnaires.bank.loader import dump_condition
@@ -49,7 +47,7 @@ from questionnaires.reports.data import (
 )
 from questionnaires.services import invitations as invitation_services
 from questionnaires.services import screenings as services
-from questionnaires.views import reports
+from questionnaires.views import page_items, reports
 
 ACTIONS = ("next", "back", "save", "autosave")
 # The hand-back checks the password itself (never through axes' backend).
@@ -196,9 +194,7 @@ def _page_form(
     # that may refer to an item of another page.
     reads_saved = data is None or _checks_read_other_pages(page)
     saved = ctx.state.answers.get(definition.code, {}) if reads_saved else {}
-    form_class = questionnaire_form_class(
-        definition, lang=ctx.lang, section=_section_index(page, ctx.pages)
-    )
+    form_class = _form_class(ctx, page)
     page_codes = {item.code for item in page.items}
     others = {c: v for c, v in saved.items() if c not in page_codes}
     return form_class(
@@ -206,6 +202,12 @@ def _page_form(
         initial={c: v for c, v in saved.items() if c in page_codes},
         age=ctx.age,
         context_answers=others,
+    )
+
+
+def _form_class(ctx: Context, page: flow.Page) -> type[QuestionnaireForm]:
+    return questionnaire_form_class(
+        page.instrument, lang=ctx.lang, section=_section_index(page, ctx.pages)
     )
 
 
@@ -218,16 +220,24 @@ def _checks_read_other_pages(page: flow.Page) -> bool:
     )
 
 
-def _with_layout(
-    ctx: Context, page: flow.Page, form: QuestionnaireForm
-) -> frozenset[str]:
-    """Give ``form`` the page's layout; return the codes of the items shown."""
-    current = dict(ctx.state.answers.get(page.instrument.code, {}))
-    if form.is_bound:
+def _items(
+    ctx: Context, page: flow.Page, form: QuestionnaireForm | None = None
+) -> list[str]:
+    """The page's questions with the saved answers, or with what ``form`` (a
+    refused POST) holds, each shown or hidden as branching decides."""
+    saved = ctx.state.answers.get(page.instrument.code, {})
+    current = dict(saved)
+    if form is not None:
         current.update(_posted_values(form, page))
-    shown = flow.shown_items(page.instrument, current, ctx.age)
-    form.helper = _helper(page, shown, ctx.lang)
-    return shown
+    fields = page_items.item_fields(
+        _form_class(ctx, page), ctx.state.versions_by_code[page.instrument.code]
+    )
+    return page_items.page_items(
+        fields,
+        shown=flow.shown_items(page.instrument, current, ctx.age),
+        values=saved,
+        form=form,
+    )
 
 
 def _section_index(page: flow.Page, pages: tuple[flow.Page, ...]) -> int:
@@ -251,24 +261,7 @@ def _posted_values(form: QuestionnaireForm, page: flow.Page) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _helper(page: flow.Page, shown: frozenset[str], lang: str) -> FormHelper:
-    return _layout_helper(page, lambda code: "" if code in shown else "d-none")
-
-
-def _layout_helper(page: flow.Page, wrapper_class: Callable[[str], str]) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    fields = [
-        Field(item.code, wrapper_class=wrapper_class(item.code)) for item in page.items
-    ]
-    helper.layout = Layout(*fields)
-    return helper
-
-
-def _branching_data(
-    ctx: Context, page: flow.Page, form: QuestionnaireForm
-) -> dict[str, Any]:
+def _branching_data(ctx: Context, page: flow.Page) -> dict[str, Any]:
     """What static/js/branching.js needs to re-evaluate ``show_if`` live."""
     conditions = {
         item.code: dump_condition(item.show_if)
@@ -277,7 +270,7 @@ def _branching_data(
     }
     page_codes = [item.code for item in page.items]
     return {
-        "prefix": form.prefix,
+        "prefix": page.instrument.code,  # QuestionnaireForm's prefix
         "age": ctx.age,
         "page": page_codes,
         "order": [item.code for item in page.instrument.items],
@@ -319,17 +312,7 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
         raise Http404
     page = ctx.pages[number - 1]
     if request.method == "GET":
-        form = _page_form(ctx, page, None)
-        shown = _with_layout(ctx, page, form)
-        # A published page is rendered once; only this respondent's answers and
-        # branching are filled in (questionnaires/compiled_pages.py).
-        form_html = compiled_pages.render_form(
-            form,
-            [item.code for item in page.items],
-            shown,
-            lambda wrapper_class: _layout_helper(page, wrapper_class),
-        )
-        return _render_page(request, ctx, page, form, errors=[], form_html=form_html)
+        return _render_page(request, ctx, page, _items(ctx, page), errors=[])
     action = request.POST.get("action", "next")
     if action not in ACTIONS:
         action = "next"
@@ -364,12 +347,11 @@ def answer_page(request: HttpRequest, ctx: Context, number: int) -> HttpResponse
     if not valid:
         # Reload the part so a crisis raised by this very save shows at once.
         ctx.part.refresh_from_db(fields=["crisis_at"])
-        _with_layout(ctx, page, form)
         return _render_page(
             request,
             ctx,
             page,
-            form,
+            _items(ctx, page, form),
             errors=_error_summary(form, page),
             status=422,
             answered=answered,
@@ -444,11 +426,10 @@ def _render_page(
     request: HttpRequest,
     ctx: Context,
     page: flow.Page,
-    form: QuestionnaireForm,
+    items: list[str],
     *,
     errors: list[dict[str, str]],
     status: int = 200,
-    form_html: str | None = None,
     answered: list[str] | None = None,
 ) -> HttpResponse:
     if answered is None:
@@ -475,8 +456,7 @@ def _render_page(
             request,
             ctx,
             page=page,
-            form=form,
-            form_html=form_html,
+            items=items,
             heading=flow.text_in(page.heading, ctx.lang),
             instructions=instructions,
             attribution=attribution,
@@ -486,18 +466,16 @@ def _render_page(
             safety_in_english=ctx.lang not in page.instrument.languages
             and any(item.safety for item in page.items),
             errors=errors,
-            branching=_branching_data(ctx, page, form),
+            branching=_branching_data(ctx, page),
             progress_percent=round(100 * (page.number - 1) / len(ctx.pages)),
             answered=",".join(answered),
-            **_crisis_on_page(ctx, page, form),
+            **_crisis_on_page(ctx, page),
         ),
         status=status,
     )
 
 
-def _crisis_on_page(
-    ctx: Context, page: flow.Page, form: QuestionnaireForm
-) -> dict[str, Any]:
+def _crisis_on_page(ctx: Context, page: flow.Page) -> dict[str, Any]:
     """What static/js/crisis.js needs to show the crisis help the moment a safety
     item on this page is answered positively: each such field's name and the
     values that raise an urgent flag, and the contacts (issue 17)."""
@@ -509,7 +487,8 @@ def _crisis_on_page(
     organisation = ctx.part.screening.organisation
     return {
         "crisis_triggers": {
-            form.add_prefix(code): [str(v) for v in values]
+            # The field's name, with QuestionnaireForm's prefix.
+            f"{page.instrument.code}-{code}": [str(v) for v in values]
             for code, values in triggers.items()
         },
         "crisis_template_contacts": crisis_contacts_for(organisation, ctx.lang),

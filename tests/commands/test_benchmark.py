@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from questionnaires import benchmarks
+from bench import benchmarks
 from questionnaires.scoring import score
 
 
@@ -64,3 +65,12 @@ def test_export_figures_stream_every_row_and_leave_the_database_as_it_was() -> N
     assert figures["export_rows_per_s"] > 0
     assert not Organisation.objects.exists()
     assert not Screening.objects.exists()
+
+
+def test_without_the_bench_folder_the_benchmark_command_says_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As in the production image, which leaves bench/ out: importing it fails.
+    monkeypatch.setitem(sys.modules, "bench", None)
+    with pytest.raises(CommandError, match="bench/ folder"):
+        call_command("benchmark", stdout=StringIO())

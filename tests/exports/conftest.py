@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from questionnaires import benchmarks, selectors
+from bench import benchmarks
+from questionnaires import selectors
 from questionnaires.models import Patient, Screening
 from questionnaires.services import screenings as services
 from tests.factories import self_and_family_screening

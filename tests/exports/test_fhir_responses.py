@@ -21,8 +21,8 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from bench.benchmarks import example_value
 from questionnaires.bank import flow, latest_by_code, load_bundled
-from questionnaires.benchmarks import example_value
 from questionnaires.exports import fhir, streams
 from questionnaires.models import (
     Answer,

@@ -16,7 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires import benchmarks
+from bench import benchmarks
+from questionnaires.exports import csv as export_csv
 from questionnaires.exports import fhir, streams
 from questionnaires.models import (
     AuditEvent,
@@ -36,6 +37,10 @@ def body(response: Any) -> str:
 
 
 def rows(text: str) -> list[dict[str, str]]:
+    """The rows of a dictionary, or of a data file after checking its trailer."""
+    if export_csv.TRAILER_START in text:
+        assert export_csv.is_complete(text)
+        text = text.rstrip("\r\n").rpartition("\n")[0] + "\n"
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -330,3 +335,63 @@ def test_organisation_csv_header_is_its_dictionary_for_both_variants(
     assert len(rows(data)) == 3
     assert ("patient_code" in header) is not research
     assert ("patient_key" in header) is research
+
+
+# --- A stream cut short can be told from a whole one ------------------------------
+
+
+def test_a_complete_csv_ends_with_its_row_count_and_every_cut_of_it_is_incomplete(
+    client: Client,
+    clinician: User,
+    clinic_a: Organisation,
+    protocols: dict[str, Any],
+    monkeypatch: Any,
+) -> None:
+    client.force_login(clinician)
+    benchmarks.synthetic_screenings(
+        organisation=clinic_a, protocol=protocols[SELF], count=4
+    )
+    url = reverse("questionnaires:organisation-export-csv", args=["clinic-a"])
+    whole = body(client.get(url))
+    assert whole.rstrip().endswith(export_csv.TRAILER_START + "4")
+    assert export_csv.is_complete(whole)
+    for cut in range(0, len(whole) - 2, 97):
+        assert not export_csv.is_complete(whole[:cut]), cut
+
+
+def test_a_stream_killed_midway_lacks_the_trailer_so_the_client_can_tell(
+    client: Client,
+    clinician: User,
+    clinic_a: Organisation,
+    protocols: dict[str, Any],
+    monkeypatch: Any,
+) -> None:
+    client.force_login(clinician)
+    benchmarks.synthetic_screenings(
+        organisation=clinic_a, protocol=protocols[SELF], count=6
+    )
+    monkeypatch.setattr(streams, "CHUNK_SIZE", 2)
+    read = streams.screening_records
+
+    def dies_after_three(*args: Any, **kwargs: Any) -> Any:
+        for n, record in enumerate(read(*args, **kwargs)):
+            if n == 3:
+                raise ConnectionResetError("worker killed")
+            yield record
+
+    monkeypatch.setattr(streams, "screening_records", dies_after_three)
+    lines = streams.csv_lines
+    monkeypatch.setattr(
+        streams, "csv_lines", lambda rows, **kw: lines(rows, **kw, batch=1)
+    )
+    response = client.get(
+        reverse("questionnaires:organisation-export-csv", args=["clinic-a"])
+    )
+    received: list[bytes] = []
+    with pytest.raises(ConnectionResetError):
+        for chunk in response.streaming_content:  # type: ignore[attr-defined]
+            received.append(chunk)
+    text = b"".join(received).decode()
+    assert len(rows(text)) == 3  # the header and three rows reached the client
+    assert not export_csv.is_complete(text)
+    assert export_csv.TRAILER_START not in text

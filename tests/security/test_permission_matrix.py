@@ -42,6 +42,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.timezone import now
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from questionnaires.exports.streams import ExportFilters
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -53,7 +54,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
-from questionnaires.services import invitations
+from questionnaires.services import export_files, invitations
 from questionnaires.services import screenings as screening_services
 from tests.exports.conftest import answer_every_item
 from tests.factories import CLINICIAN, FAMILY, SELF, start_screening
@@ -130,6 +131,10 @@ EXPECTED: dict[str, Rule] = {
     "questionnaires:organisation-export": Rule(CLINIC),
     "questionnaires:organisation-export-csv": Rule(CLINIC),
     "questionnaires:organisation-export-dictionary": Rule(CLINIC),
+    # A background export's file: only the clinician who asked for it.
+    "questionnaires:export-file-download": Rule(
+        (LOGIN, LOGIN, OK, N404, N404, N404), pk="export_file"
+    ),
     # --- Respondents (token only) --------------------------------------------------
     "questionnaires:respond-start": Rule(TOKEN),
     "questionnaires:respond-page": Rule(TOKEN, post=TOKEN, data={"action": "save"}),
@@ -239,6 +244,8 @@ def world(
     admin_user: User,
     patient: Patient,
     protocols: dict[str, Any],
+    settings: Any,
+    tmp_path: Any,
 ) -> World:
     """A screening of clinic A with self (link), family and clinician parts.
 
@@ -262,6 +269,16 @@ def world(
     # An account of no clinic: the only kind an org admin may add.
     User.objects.create_user("frank", password="unused-password-1")
     open_ = invitations.invitation_create(part=later.parts.get(), by=clinician)
+    settings.EXPORT_ROOT = tmp_path
+    export_file = export_files.organisation_export_request(
+        organisation=patient.organisation,
+        by=clinician,
+        filters=ExportFilters(),
+        research=False,
+        columns=0,
+        download_url="",
+    )
+    export_files.organisation_export_write(export_id=export_file.pk)
     return World(
         users={
             "anonymous": None,
@@ -276,6 +293,7 @@ def world(
             "screening": screening.pk,
             "invitation": own.invitation.pk,
             "membership": Membership.objects.get(user=colleague).pk,
+            "export_file": export_file.pk,
         },
         tokens={"open": open_.token, "done": done.token},
         patient_code=patient.code,
@@ -345,9 +363,10 @@ class _Rollback(Exception):
 
 
 def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, data)
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    if getattr(response, "streaming", False):
+        response.close()  # a file download: release its file
+    return response
 
 
 def _send_rolled_back(

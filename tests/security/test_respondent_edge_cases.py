@@ -266,7 +266,7 @@ def test_link_that_stops_mid_questionnaire_shows_a_clear_page_and_keeps_answers(
     again = text(
         client.get(url("page", fresh, number=page_number(part, "phq9", "phq9_1")))
     )
-    assert 'value="2"  id="id_phq9-phq9_1_2" checked' in again
+    assert 'value="2" id="id_phq9-phq9_1_2" checked' in again
     assert stored(part) == before
 
 

@@ -2,7 +2,7 @@
 
 A scratch PostgreSQL database of this module's own (dropped afterwards) is migrated
 and loaded with the bundled bank; respondents are created with the real services
-(``questionnaires.benchmarks.respondents_create``), each with random valid answers
+(``bench.benchmarks.respondents_create``), each with random valid answers
 to every shown question. Two app servers with production settings serve it on free
 loopback ports with ``REDIS_URL`` on a Redis database of their own (flushed before
 and after). A respondent's requests go to either server at random, like behind a

@@ -69,12 +69,13 @@ def test_the_idle_time_out_is_configurable(clinician: User, settings: Any) -> No
 def test_pages_with_patient_data_are_never_stored(
     clinician: User, patient: Patient, name: str
 ) -> None:
-    args = {
+    args_by_name: dict[str, list[object]] = {
         "clinic-home": [],
         "patient-list": [patient.organisation.slug],
         "patient-detail": [patient.pk],
         "screening-start": [patient.pk],
-    }[name]
+    }
+    args = args_by_name[name]
     response = _signed_in(clinician).get(reverse(f"questionnaires:{name}", args=args))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

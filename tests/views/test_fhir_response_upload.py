@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from bench.benchmarks import example_value
 from questionnaires.bank import latest_by_code, load_bundled
-from questionnaires.benchmarks import example_value
 from questionnaires.exports import fhir
 from questionnaires.models import Answer, AuditEvent, Patient, Screening
 from tests.factories import SELF, start_screening

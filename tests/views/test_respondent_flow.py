@@ -65,7 +65,7 @@ def test_answers_survive_leaving_a_page_and_coming_back(
     number = page_of(client, link, "phq9-phq9_1")
     client.post(url("page", link, number=number), {**PHQ, "phq9-phq9_1": "2"})
     response = client.get(url("page", link, number=number))
-    assert 'name="phq9-phq9_1" value="2"  id="id_phq9-phq9_1_2" checked' in (
+    assert 'name="phq9-phq9_1" value="2" id="id_phq9-phq9_1_2" checked' in (
         response.content.decode()
     )
 
@@ -103,7 +103,7 @@ def test_missing_answer_shows_error_next_to_field_and_summary_and_keeps_others(
     assert 'id="error-summary"' in text
     assert 'href="#id_phq9-phq9_5_0"' in text
     assert 'id="id_phq9-phq9_5_error"' in text
-    assert 'value="3"  id="id_phq9-phq9_2_3" checked' in text
+    assert 'value="3" id="id_phq9-phq9_2_3" checked' in text
     # The valid answers were saved even though the page had an error.
     assert Answer.objects.get(item_code="phq9_2").value == 3
 

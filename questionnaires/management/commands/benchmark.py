@@ -1,7 +1,10 @@
 """Print HikiScreen's performance figures (DESIGN.md §5), optionally as JSON too.
 
-A benchmark, never a test: figures vary with the machine, so they are recorded in the
-README with the machine they came from, and no test asserts a time.
+A benchmark, never a test: figures vary with the machine, so they are recorded in
+docs/performance.md with the machine they came from, and no test asserts a time.
+The measurements live in ``bench/benchmarks.py``, beside the product and not in it:
+this command only imports them when it runs, so an installation without ``bench/``
+(the production image) starts as before and this one command says what is missing.
 """
 
 from __future__ import annotations
@@ -11,9 +14,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
-from questionnaires import benchmarks
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -52,6 +53,14 @@ class Command(BaseCommand):
         export_rows: int = 0,
         **options: Any,
     ) -> None:
+        try:
+            from bench import benchmarks  # noqa: PLC0415 (only when benchmarking)
+        except ImportError as error:
+            raise CommandError(
+                "The benchmarks are not installed here: manage.py benchmark needs the "
+                "bench/ folder of a source checkout (the production image leaves it "
+                f"out). ({error})"
+            ) from error
         figures: dict[str, Any] = {
             "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
             "python": platform.python_version(),

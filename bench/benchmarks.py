@@ -1,5 +1,8 @@
 """Measurements behind `manage.py benchmark` (DESIGN.md §5); never a timed test.
 
+Bench-only, like everything in ``bench/``: the product never imports it (a test in
+``tests/test_architecture.py`` checks), and the production image leaves it out.
+
 Each function times one thing several times and reports the median, so one slow run
 (a garbage collection, the other core busy) does not decide the figure.
 """
@@ -25,9 +28,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questionnaires.bank import convert, flow, latest_by_code, load_bundled
+from bench.ceiling import field_name
+from questionnaires import caches
+from questionnaires.bank import flow, latest_by_code, load_bundled
 from questionnaires.bank.convert import version_definition
-from questionnaires.ceiling import field_name
 from questionnaires.models import InstrumentVersion, Organisation, Protocol
 from questionnaires.scoring import InstrumentDefinition, score
 from questionnaires.scoring.definitions import CHOICE_KINDS, Item
@@ -448,7 +452,7 @@ def respondents_create(
 
 def page_figures(*, repeat: int = 30) -> dict[str, Any]:
     """Queries and median render time of the largest questionnaire page, GET and
-    POST through Django's test client, beside the ceiling (questionnaires.ceiling).
+    POST through Django's test client, beside the ceiling (bench.ceiling).
 
     Runs in a transaction that is rolled back, so the current database keeps
     nothing: the screening, and the bundled instruments if none were loaded.
@@ -456,7 +460,7 @@ def page_figures(*, repeat: int = 30) -> dict[str, Any]:
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with (
         override_settings(
-            ROOT_URLCONF="questionnaires.ceiling",
+            ROOT_URLCONF="bench.ceiling",
             ALLOWED_HOSTS=hosts,
             TOKEN_RATE_LIMIT="1000000/m",  # noqa: S106 (a rate, not a password)
         ),
@@ -471,8 +475,8 @@ def page_figures(*, repeat: int = 30) -> dict[str, Any]:
         figures = _measure_page(scenario, repeat=repeat)
         transaction.set_rollback(True)
     if loaded:
-        # Definitions cached under primary keys that the rollback freed.
-        convert._cache.clear()
+        # Definitions and pages cached under primary keys that the rollback freed.
+        caches.clear_all()
     return figures
 
 

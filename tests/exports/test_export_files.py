@@ -1,0 +1,143 @@
+"""Large clinic exports: written in the background, offered only once whole."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bench import benchmarks
+from questionnaires.exports import csv as export_csv
+from questionnaires.models import AuditEvent, ExportFile, Organisation
+from questionnaires.services import export_files
+from tests.factories import SELF
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = reverse("questionnaires:organisation-export-csv", args=["clinic-a"])
+
+
+@pytest.fixture
+def large(
+    settings: Any,
+    tmp_path: Path,
+    clinic_a: Organisation,
+    protocols: dict[str, Any],
+) -> None:
+    """Five submitted screenings, more than the two a request may stream."""
+    settings.EXPORT_STREAM_MAX_ROWS = 2
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    benchmarks.synthetic_screenings(
+        organisation=clinic_a, protocol=protocols[SELF], count=5
+    )
+
+
+def _download(client: Client, export: ExportFile) -> Any:
+    response: Any = client.get(
+        reverse("questionnaires:export-file-download", args=[export.pk])
+    )
+    if response.status_code == 200:
+        response.content_bytes = b"".join(response.streaming_content)
+        response.close()
+    return response
+
+
+def test_a_large_export_is_written_in_the_background_with_rows_and_checksum(
+    client: Client,
+    clinician: User,
+    large: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    clinician.email = "clinician@example.org"
+    clinician.save()
+    client.force_login(clinician)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(EXPORT)
+    assert response.status_code == 302
+    export = ExportFile.objects.get()
+    assert export.status == ExportFile.Status.COMPLETE
+    assert export.rows == 5
+    data = export_files.export_path(export).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == export.sha256
+    assert export_csv.is_complete(data.decode())
+    (message,) = mail.outbox
+    assert "/clinic/clinic-a/export/" in message.body
+    assert "R-" not in message.body and "P-" not in message.body  # no data
+    page = client.get(reverse("questionnaires:organisation-export", args=["clinic-a"]))
+    assert export.sha256 in page.content.decode()
+    download = _download(client, export)
+    assert download.content_bytes == data
+    assert download["Repr-Digest"].startswith("sha-256=:")
+    assert AuditEvent.objects.filter(action="organisation.export_download").exists()
+
+
+def test_an_export_is_not_offered_before_it_is_complete_or_after_it_expires(
+    client: Client, clinician: User, clinic_a: Organisation, large: None
+) -> None:
+    client.force_login(clinician)
+    client.get(EXPORT)  # no commit in this test: the task never runs
+    export = ExportFile.objects.get()
+    assert export.status == ExportFile.Status.PENDING
+    assert _download(client, export).status_code == 404
+    export_files.organisation_export_write(export_id=export.pk)
+    assert _download(client, export).status_code == 200
+    ExportFile.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert _download(client, export).status_code == 404
+
+
+def test_another_clinician_cannot_download_someone_elses_export(
+    client: Client, clinician: User, colleague: User, large: None
+) -> None:
+    client.force_login(clinician)
+    client.get(EXPORT)
+    export = export_files.organisation_export_write(
+        export_id=ExportFile.objects.get().pk
+    )
+    client.force_login(colleague)
+    assert _download(client, export).status_code == 404
+
+
+def test_a_failed_write_leaves_no_file_and_offers_nothing(
+    client: Client, clinician: User, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.force_login(clinician)
+    client.get(EXPORT)
+    export = ExportFile.objects.get()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        yield ["header"]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export_files.streams, "screening_rows", broken)
+    with pytest.raises(OSError, match="disk full"):
+        export_files.organisation_export_write(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportFile.Status.FAILED
+    assert not export_files.export_path(export).exists()
+    assert not export_files.export_path(export).with_suffix(".part").exists()
+    assert _download(client, export).status_code == 404
+
+
+def test_a_small_export_still_streams_in_the_request(
+    client: Client, clinician: User, large: None, settings: Any
+) -> None:
+    settings.EXPORT_STREAM_MAX_ROWS = 5
+    client.force_login(clinician)
+    response = client.get(EXPORT)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert export_csv.is_complete(content.decode())
+    assert not ExportFile.objects.exists()

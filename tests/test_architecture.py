@@ -1,0 +1,90 @@
+"""The product uses Django's public API only, and never the benchmarks (STYLE.md §1.8).
+
+Django's private ORM internals change without notice between releases; the product
+(``questionnaires/``, ``hikiscreen/``) must not reach into them. Hand-written SQL
+belongs in ``questionnaires/sql.py``, run through ``connection.cursor()``. The
+benchmarks in ``bench/`` are beside the product, not in it: only the
+``benchmark`` management command imports them, when it runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+PRODUCT = ("questionnaires", "hikiscreen")
+#: Names of Django's ORM internals: queryset and compiler machinery.
+PRIVATE_NAMES = re.compile(
+    r"_iterable_class|klass_info|get_related_populators|InsertQuery|"
+    r"get_compiler\(|\.query\.|"
+    r"django\.db\.models\.sql|_prepare_related_fields_for_save|results_iter"
+)
+#: The one product module that may import bench (lazily, when the command runs).
+BENCH_COMMAND = "questionnaires/management/commands/benchmark.py"
+
+
+def _product_files() -> list[Path]:
+    return sorted(
+        path
+        for package in PRODUCT
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_the_product_package_has_python_files_to_check() -> None:
+    files = [_relative(path) for path in _product_files()]
+    assert "questionnaires/sql.py" in files
+    assert BENCH_COMMAND in files
+
+
+@pytest.mark.parametrize("path", _product_files(), ids=_relative)
+def test_no_private_django_orm_api(path: Path) -> None:
+    found = [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if PRIVATE_NAMES.search(line)
+    ]
+    assert found == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return modules
+
+
+@pytest.mark.parametrize("path", _product_files(), ids=_relative)
+def test_the_product_never_imports_the_benchmarks(path: Path) -> None:
+    benchmarks = {
+        m for m in _imported_modules(path) if m == "bench" or m.startswith("bench.")
+    }
+    if _relative(path) == BENCH_COMMAND:
+        assert benchmarks == {"bench"}
+    else:
+        assert benchmarks == set()
+
+
+def test_the_guards_catch_what_they_guard_against(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from bench import benchmarks\n"
+        "import bench.load\n"
+        "compiler = queryset.query.get_compiler(using='default')\n"
+    )
+    assert _imported_modules(sample) == {"bench", "bench.load"}
+    lines = sample.read_text().splitlines()
+    assert [bool(PRIVATE_NAMES.search(line)) for line in lines] == [False, False, True]
