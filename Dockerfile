@@ -22,6 +22,7 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
  && useradd --create-home --uid 10001 hikiscreen \
+ && mkdir -p /app/var/exports \
  && chown -R hikiscreen:hikiscreen /app
 
 USER hikiscreen

@@ -17,12 +17,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from questionnaires import sql
 from questionnaires.bank.convert import version_definition
@@ -710,6 +712,32 @@ def protocol_list(audience: str) -> QuerySet[Protocol]:
     ).order_by("-is_default", "order", "code")
 
 
+def default_protocol(audience: str) -> Protocol | None:
+    """The published default protocol of an audience, if there is one."""
+    return protocol_list(audience).filter(is_default=True).first()
+
+
+def totp_device_confirmed(user: User) -> bool:
+    """Whether ``user`` has a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_device_pending(user: User) -> TOTPDevice | None:
+    """``user``'s authenticator being set up (not yet confirmed), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (the health check)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
+
+
 def protocol_size_for(protocol: Protocol) -> ProtocolSize:
     """How many questions ``protocol`` asks and how long it takes (one figure for
     every page that says so)."""
@@ -905,16 +933,40 @@ def kiosk_clinician(user_pk: int) -> User | None:
     return User.objects.filter(pk=user_pk, is_active=True).first()
 
 
-def urgent_queue_for(user: AnyUser) -> QuerySet[Screening]:
-    """Urgent screenings not yet acknowledged, in the user's clinics, oldest first."""
-    return (
-        Screening.objects.filter(
-            organisation__in=_visible_organisations(user),
-            urgent_at__isnull=False,
-            safety_acknowledgement__isnull=True,
-        )
-        .select_related("patient", "organisation")
-        .order_by("urgent_at", "pk")
+#: How many urgent screenings a queue shows; the patient lists show the rest first.
+URGENT_QUEUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class UrgentQueue:
+    """The oldest unacknowledged urgent screenings, and whether more wait."""
+
+    screenings: list[Screening]
+    more: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.screenings)
+
+
+def urgent_queue_for(
+    user: AnyUser, *, organisation: Organisation | None = None
+) -> UrgentQueue:
+    """Urgent screenings not yet acknowledged, in the user's clinics (or the one
+    given), oldest first: at most ``URGENT_QUEUE_SHOWN``, so the page stays flat."""
+    queue = Screening.objects.filter(
+        organisation__in=_visible_organisations(user),
+        urgent_at__isnull=False,
+        safety_acknowledgement__isnull=True,
+    )
+    if organisation is not None:
+        queue = queue.filter(organisation=organisation)
+    rows = list(
+        queue.select_related("patient", "organisation").order_by("urgent_at", "pk")[
+            : URGENT_QUEUE_SHOWN + 1
+        ]
+    )
+    return UrgentQueue(
+        screenings=rows[:URGENT_QUEUE_SHOWN], more=len(rows) > URGENT_QUEUE_SHOWN
     )
 
 

@@ -88,3 +88,25 @@ def test_the_guards_catch_what_they_guard_against(tmp_path: Path) -> None:
     assert _imported_modules(sample) == {"bench", "bench.load"}
     lines = sample.read_text().splitlines()
     assert [bool(PRIVATE_NAMES.search(line)) for line in lines] == [False, False, True]
+
+
+#: ORM calls a view must leave to a selector (reads) or a service (writes).
+ORM_IN_VIEWS = re.compile(
+    r"\.objects\b|\.(filter|exclude|annotate|aggregate|select_related|"
+    r"prefetch_related|values_list|select_for_update|bulk_create)\(|"
+    r"connection\.cursor|\.save\(|\.delete\("
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "questionnaires" / "views").rglob("*.py")),
+    ids=_relative,
+)
+def test_views_hold_no_orm_calls(path: Path) -> None:
+    found = [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if ORM_IN_VIEWS.search(line)
+    ]
+    assert found == []

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from questionnaires.bank.flow import text_in
 from questionnaires.bank.loader import YES_NO_OPTIONS
 from questionnaires.bank.schema import MAX_DOCUMENT_BYTES
+from questionnaires.caches import ProcessCache, process_cache
 from questionnaires.models import LANGUAGE_CODES, InstrumentVersion
 from questionnaires.models import Item as ItemRow
 from questionnaires.scoring.definitions import (
@@ -40,7 +41,11 @@ from questionnaires.security import untrusted_json
 Value = int | float | str
 LICENSED_PLACEHOLDER = _("Text to be entered under licence")
 _TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
-_classes: dict[tuple[int, str, int | None], tuple[InstrumentDefinition, type]] = {}
+#: Form classes per (definition, language, section). The value keeps the definition
+#: alive and is checked by identity, so a reused id() can never serve another one.
+_classes: ProcessCache[
+    tuple[int, str, int | None], tuple[InstrumentDefinition, type]
+] = process_cache("questionnaire_form_classes", maxsize=512)
 
 
 def sections(definition: InstrumentDefinition) -> list[tuple[str, tuple[Item, ...]]]:
@@ -162,8 +167,7 @@ def questionnaire_form_class(
             "helper": _helper(definition, lang, section),
         },
     )
-    # Keeps the definition alive, so its id() cannot be reused by another one.
-    _classes[key] = (definition, form_class)
+    _classes.set(key, (definition, form_class))
     return form_class
 
 

@@ -90,8 +90,9 @@ class FrozenQuerySet(models.QuerySet[_M]):
         self._refuse_frozen()
         return super().delete()
 
-    def _update_unguarded(self, **kwargs: Any) -> int:
-        """For the services that may write frozen rows (publish, licensed text)."""
+    def update_frozen(self, **kwargs: Any) -> int:
+        """``update()`` without the guard: only for the services that may write
+        frozen rows (publish, retire, licensed text entered under licence)."""
         return super().update(**kwargs)
 
 

@@ -295,9 +295,7 @@ def instrument_version_retire(
     locked = _lock(version)
     if locked.status != Status.PUBLISHED:
         raise BankError([f"{locked} is not published: only published versions retire"])
-    InstrumentVersion.objects.filter(pk=locked.pk)._update_unguarded(
-        status=Status.RETIRED
-    )
+    InstrumentVersion.objects.filter(pk=locked.pk).update_frozen(status=Status.RETIRED)
     locked.status = Status.RETIRED
     _audit_version("bank.version_retire", locked, by, actor_label)
     return locked
@@ -338,15 +336,15 @@ def instrument_version_enter_text(
     if problems:
         raise BankError(problems)
     for item in items:
-        Item.objects.filter(pk=item.pk)._update_unguarded(
+        Item.objects.filter(pk=item.pk).update_frozen(
             **_columns("text", item_texts[item.code])
         )
         for option in item.options.all():
-            ItemOption.objects.filter(pk=option.pk)._update_unguarded(
+            ItemOption.objects.filter(pk=option.pk).update_frozen(
                 **_columns("label", option_labels[(item.code, option.code)])
             )
     now = timezone.now()
-    InstrumentVersion.objects.filter(pk=locked.pk)._update_unguarded(
+    InstrumentVersion.objects.filter(pk=locked.pk).update_frozen(
         text_entered_by=by, text_entered_at=now, text_licence_note=licence_note.strip()
     )
     locked.refresh_from_db()
@@ -515,7 +513,7 @@ def protocol_publish(
             code=locked.code, status=Protocol.Status.PUBLISHED
         )
     )
-    Protocol.objects.filter(pk__in=[p.pk for p in replaced])._update_unguarded(
+    Protocol.objects.filter(pk__in=[p.pk for p in replaced]).update_frozen(
         status=Protocol.Status.RETIRED
     )
     locked.is_default = locked.is_default or any(p.is_default for p in replaced)

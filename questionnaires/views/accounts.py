@@ -22,7 +22,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from questionnaires import selectors
@@ -89,7 +88,7 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     if two_factor.state(user) is two_factor.State.VERIFY:
         return redirect(two_factor.PAGES[two_factor.State.VERIFY])
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    confirmed = selectors.totp_device_confirmed(user)
     if confirmed:
         return render(
             request,
@@ -189,7 +188,7 @@ def _masked(email: str) -> str:
 @require_GET
 def two_factor_qr(request: HttpRequest) -> HttpResponse:
     """The pending authenticator's set-up URI as an SVG QR code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    device = selectors.totp_device_pending(_signed_in(request))
     if device is None:
         raise Http404
     out = io.BytesIO()

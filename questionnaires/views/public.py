@@ -7,12 +7,13 @@ import secrets
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from questionnaires import selectors
 from questionnaires.services.task_queue import task_queue_health
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     ``task_queue`` gives the queue's figures for monitoring (docs/tasks.md).
     """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        if not selectors.database_answers():
+            raise DatabaseError
         queue = task_queue_health()
     except DatabaseError:
         logger.warning("healthz: database unreachable")

@@ -700,11 +700,7 @@ SESSION_RESUME_CODES = 3
 def family_start(request: HttpRequest) -> HttpResponse:
     """The public family self-check: what it is, what is kept, and a start button."""
     form = FamilyStartForm(request.POST or None)
-    protocol = (
-        selectors.protocol_list(ScreeningPart.Role.INFORMANT)
-        .filter(is_default=True)
-        .first()
-    )
+    protocol = selectors.default_protocol(ScreeningPart.Role.INFORMANT)
     if request.method == "POST" and protocol is not None and form.is_valid():
         started = invitation_services.family_check_start(
             age=form.cleaned_data["age"],

@@ -92,8 +92,8 @@ def show_safety_figures(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "months": selectors.safety_figures_for(organisation),
-            "queue": selectors.urgent_queue_for(request.user).filter(
-                organisation=organisation
+            "queue": selectors.urgent_queue_for(
+                request.user, organisation=organisation
             ),
             "current": "safety",
         },

@@ -85,7 +85,7 @@ def test_a_bundled_file_differing_from_the_loaded_version_is_refused() -> None:
     _load()
     version = InstrumentVersion.objects.get(instrument__code="gad7", number=1)
     document = dict(version.document or {}, changelog="Loaded from an older file.")
-    InstrumentVersion.objects.filter(pk=version.pk)._update_unguarded(document=document)
+    InstrumentVersion.objects.filter(pk=version.pk).update_frozen(document=document)
 
     with pytest.raises(CommandError) as caught:
         _load()

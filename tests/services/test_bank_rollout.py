@@ -84,7 +84,7 @@ def test_a_default_protocol_stays_default_through_its_versions(
 ) -> None:
     demo_version()
     v1 = _protocol()
-    Protocol.objects.filter(pk=v1.pk)._update_unguarded(is_default=True)
+    Protocol.objects.filter(pk=v1.pk).update_frozen(is_default=True)
     v1.refresh_from_db()
 
     v2 = protocol_publish(

@@ -38,7 +38,7 @@ def test_healthz_reports_tasks_waiting_for_a_worker(client: Client) -> None:
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client: Client) -> None:
     with mock.patch(
-        "questionnaires.views.public.connection.cursor",
+        "questionnaires.selectors.connection.cursor",
         side_effect=OperationalError("connection refused"),
     ):
         response = client.get("/healthz")

@@ -197,3 +197,26 @@ def test_the_clinic_export_page_links_the_safety_csv_for_org_admins_only(
     assert 'id="safety-csv"' in client.get(url).content.decode()
     client.force_login(clinician)
     assert 'id="safety-csv"' not in client.get(url).content.decode()
+
+
+def test_clinic_home_shows_only_the_oldest_urgent_screenings_and_says_more_wait(
+    client: Client,
+    clinician: User,
+    urgent: Screening,
+    patient: Any,
+    protocols: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    newer = start_screening(
+        patient=patient, by=clinician, parts=[("self", protocols[SELF], "link")]
+    )
+    services.answers_save(part=newer.parts.get(), answers={"asq": {"asq_2": 1}})
+    monkeypatch.setattr("questionnaires.selectors.URGENT_QUEUE_SHOWN", 1)
+    client.force_login(clinician)
+
+    home = client.get(reverse("questionnaires:clinic-home")).content.decode()
+
+    detail = reverse("questionnaires:screening-detail", args=[urgent.pk])
+    assert detail in home
+    assert reverse("questionnaires:screening-detail", args=[newer.pk]) not in home
+    assert "Only the oldest urgent screening is shown here" in home
