@@ -10,7 +10,9 @@ from questionnaires.security.ratelimits import (
 from questionnaires.views import (
     clinician,
     exports,
+    family,
     fhir,
+    kiosk,
     organisation,
     public,
     reports,
@@ -22,19 +24,17 @@ app_name = "questionnaires"
 
 public_urls = [
     path("", public.start, name="start"),
-    path(
-        "family/", family_start_ratelimit(respondent.family_start), name="family-start"
-    ),
+    path("family/", family_start_ratelimit(family.family_start), name="family-start"),
     # Guesses of a resume code count once, here (not also as token pages).
     path(
         "family/resume/",
-        resume_ratelimit(respondent.family_resume),
+        resume_ratelimit(family.family_resume),
         name="family-resume",
     ),
     # A password form on a handed-over device: limited like the token pages.
     path(
         "kiosk/return/",
-        token_ratelimit(respondent.kiosk_return),
+        token_ratelimit(kiosk.kiosk_return),
         name="kiosk-return",
     ),
 ]

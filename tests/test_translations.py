@@ -32,7 +32,7 @@ READ_ATTRIBUTES = frozenset(
 )
 LETTER = re.compile(r"[^\W\d_]")
 # Templates that issue 16 converts with the report catalogue (PDFs).
-NOT_YET_SCANNED = ("templates/questionnaires/reports/",)
+NOT_YET_SCANNED: tuple[str, ...] = ()
 
 
 @dataclass

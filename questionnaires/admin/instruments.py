@@ -161,7 +161,9 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
     list_select_related = ["instrument"]
     search_fields = ["instrument__code", "instrument__name_en"]
     inlines = [ItemInline, GoldenCaseInline]
-    actions = ["publish_selected", "copy_selected_as_draft", "download_fhir_selected"]
+    # Publishing has no bulk action: each version goes through its confirmation page
+    # (what will be frozen, wording changes, golden cases) one at a time.
+    actions = ["copy_selected_as_draft", "download_fhir_selected"]
     fieldsets = [
         (None, {"fields": ["instrument", "number", "status", "published_at"]}),
         (_("Content"), {"fields": ["changelog", "languages", "scoring"]}),
@@ -219,13 +221,6 @@ class InstrumentVersionAdmin(FrozenMixin, admin.ModelAdmin):  # type: ignore[typ
         ]
 
     # -- actions ----------------------------------------------------------------------
-
-    @admin.action(description=_("Publish the selected drafts"))
-    def publish_selected(
-        self, request: HttpRequest, queryset: QuerySet[InstrumentVersion]
-    ) -> None:
-        for version in queryset.filter(status=InstrumentVersion.Status.DRAFT):
-            self._run(request, version, bank.instrument_version_publish, _("Published"))
 
     @admin.action(description=_("Copy the selected versions as new drafts"))
     def copy_selected_as_draft(

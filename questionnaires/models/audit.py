@@ -55,8 +55,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "screening.export_csv",
     "screening.export_fhir",
     "screening.urgent",
-    "screening.urgent_<step>",
     "screening.urgent_acknowledge",
+    # services.safety records "screening.urgent_<step>" for SafetyAlert.Step values.
     "screening.urgent_alert",
     "screening.urgent_escalation",
     "screening.view_result",

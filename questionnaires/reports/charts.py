@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import get_language
+
 from questionnaires.bank.loader import latest_by_code, load_bundled
 from questionnaires.models import Screening
-from questionnaires.reports import catalogue
+from questionnaires.reports import texts
 from questionnaires.reports.context import CRITERIA, value_label
 from questionnaires.scoring.rules import score_range
 
@@ -100,9 +102,9 @@ def side_by_side(screening: Screening) -> list[dict[str, Any]]:
         theirs = family["criteria"].get(name)
         rows.append(
             {
-                "label": catalogue.text(f"criterion.{name}", "en"),
-                "self": value_label(name, mine, "en"),
-                "family": value_label(name, theirs, "en"),
+                "label": texts.text(f"criterion.{name}"),
+                "self": value_label(name, mine, get_language()),
+                "family": value_label(name, theirs, get_language()),
                 "known": mine not in (None, "unknown")
                 and theirs not in (None, "unknown"),
                 "differ": mine != theirs

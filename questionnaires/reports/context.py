@@ -12,7 +12,9 @@ submission time (DESIGN.md §2):
 - ``meta``: :class:`ReportMeta` (organisation, patient code, date, respondents).
 
 Approved clinical wording comes from ``questionnaires.scoring.wording``; the report's
-own strings from :mod:`questionnaires.reports.catalogue`.
+own strings are gettext messages (:mod:`questionnaires.reports.texts`), rendered under
+``translation.override`` of the report language; dates and numbers use Django's
+localized formats.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
-from questionnaires.reports import catalogue
+from django.utils import formats, translation
+
+from questionnaires.reports import texts
 from questionnaires.reports.crisis import (
     Contact,
     crisis_contacts,
@@ -38,6 +42,7 @@ from questionnaires.scoring.definitions import (
     Condition,
     InstrumentDefinition,
 )
+from questionnaires.scoring.engine import possible_total
 from questionnaires.scoring.rules import score_range
 
 AUDIENCES = ("clinician", "family", "self")
@@ -49,7 +54,7 @@ CLINICIAN_INSTRUMENTS = frozenset({"criteria", "sofas"})
 #: Instruments that screen for suicide risk, and for safety at home (INSTRUMENTS.md §4).
 SUICIDE_ITEMS = {"asq": "asq_1", "phq9": "phq9_9", "withdrawal_family": None}
 ADULT_AGE = 18
-LANGUAGES = catalogue.LANGUAGES
+LANGUAGES = texts.LANGUAGES
 #: In the order of their letters (a)-(c) in Kato, Kanba & Teo 2020, onset last.
 CRITERIA = ("going_out", "duration", "impairment_or_distress", "onset_before_30")
 #: Instruments whose answers describe the withdrawal itself (INSTRUMENTS.md §3).
@@ -57,37 +62,6 @@ _SELF_MODULE = "withdrawal"
 _FAMILY_MODULE = "withdrawal_family"
 #: Width of the score bars in SVG user units (the template scales them to the page).
 CHART_WIDTH = 300.0
-
-_MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "it": (
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ),
-}
 
 
 class Respondent(TypedDict):
@@ -176,10 +150,16 @@ def report_context(
 # --- Instrument metadata (built once per screening, then stored) ----------------------
 
 
-def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, Any]:
+def instrument_meta(
+    definition: InstrumentDefinition,
+    *,
+    age: int,
+    given: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The JSON-ready facts a report needs about one answered instrument version.
 
-    ``age`` picks the age-dependent cut-offs (INSTRUMENTS.md §4, PHQ-9 under 18).
+    ``age`` picks the age-dependent cut-offs (INSTRUMENTS.md §4, PHQ-9 under 18);
+    ``given`` (the answers, when known) adds what missing answers could change (M1).
     """
     scoring = definition.scoring
     items = definition.index.items
@@ -204,6 +184,7 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
         ],
         "cutoffs": cutoffs,
         "cutoff_sources": _cutoff_sources(definition, age),
+        "possible_total": _possible_total(definition, given, age),
         # Question text only where the licence lets it ship (the bundle holds none
         # otherwise); a report then shows the code and the answer alone.
         "item_text": {
@@ -224,6 +205,41 @@ def instrument_meta(definition: InstrumentDefinition, *, age: int) -> dict[str, 
     }
 
 
+def _possible_total(
+    definition: InstrumentDefinition, given: Mapping[str, Any] | None, age: int
+) -> dict[str, Any] | None:
+    """What the missing answers of an incomplete instrument could still make of it
+    (INSTRUMENTS.md §5 M1, :func:`engine.possible_total`); None when complete or when
+    the answers are not known."""
+    if given is None:
+        return None
+    found = possible_total(definition, given, age)
+    if found is None:
+        return None
+    return {
+        "low": found.low,
+        "high": found.high,
+        "band_may_change": found.band_may_change,
+    }
+
+
+def _may_change(meta: Mapping[str, Any], lang: str) -> str:
+    """Whether an incomplete instrument's missing answers could change its band or
+    reach a cut-off (and so the flags and the outcome), exactly (M1)."""
+    possible = meta.get("possible_total")
+    if not possible or possible["low"] is None:
+        # Answers or an item's range unknown: it may change anything.
+        return texts.text("missing.may_change", lang)
+    low, high = possible["low"], possible["high"]
+    if possible["band_may_change"]:
+        key = "missing.range.band"
+    elif any(low < c <= high for c in meta["cutoffs"]):
+        key = "missing.range.cutoff"
+    else:
+        key = "missing.range.same"
+    return texts.text(key, lang, low=format_number(low), high=format_number(high))
+
+
 def _cutoff_sources(definition: InstrumentDefinition, age: int) -> list[str]:
     """Where each cut-off in use comes from: band and flag-rule sources.
 
@@ -238,9 +254,8 @@ def _cutoff_sources(definition: InstrumentDefinition, age: int) -> list[str]:
         if rule.source and _total_cutoffs(rule.when, age):
             sources.append(_first_part(rule.source))
     if definition.code == "hq25":
-        sources.append(
-            "Kyushu University hikikomori lab page: 44 (to verify; 42 is used)."
-        )
+        # A report message (translated when the report is rendered), not a citation.
+        sources.append("hq25.source_44")
     return list(dict.fromkeys(sources))
 
 
@@ -250,10 +265,19 @@ def _first_part(source: str) -> str:
 
 
 def instruments_meta(
-    definitions: Mapping[str, InstrumentDefinition], codes: Iterable[str], *, age: int
+    definitions: Mapping[str, InstrumentDefinition],
+    codes: Iterable[str],
+    *,
+    age: int,
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """:func:`instrument_meta` for each answered instrument code."""
-    return {code: instrument_meta(definitions[code], age=age) for code in codes}
+    """:func:`instrument_meta` for each answered instrument code (with its answers,
+    when known)."""
+    given = answers or {}
+    return {
+        code: instrument_meta(definitions[code], age=age, given=given.get(code))
+        for code in codes
+    }
 
 
 def _total_cutoffs(condition: Condition, age: int) -> set[float]:
@@ -293,28 +317,34 @@ def _age_holds(condition: Condition, age: int) -> bool:
 
 
 def format_date(iso: str | None, lang: str) -> str:
-    """A date the way a reader of ``lang`` writes it ("" for None)."""
+    """A date the way a reader of ``lang`` writes it ("" for None): Django's
+    localized DATE_FORMAT ("6 Dec 2026", "2026年12月6日", "06/12/2026")."""
     if not iso:
         return ""
     day = dt.date.fromisoformat(iso[:10])
-    if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+    with translation.override(lang):
+        return formats.date_format(day, "DATE_FORMAT")
 
 
-def format_number(value: float | None) -> str:
-    """12.0 → "12", 12.5 → "12.5", None → "—"."""
+def format_number(value: float | None, lang: str | None = None) -> str:
+    """12.0 → "12", 12.5 → "12.5" ("12,5" in Italian), None → "—"; in ``lang``,
+    else the active language."""
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if float(value).is_integer():
+        return str(int(value))
+    if lang is not None:
+        with translation.override(lang):
+            return format_number(value)
+    return formats.number_format(f"{value:g}", use_l10n=True)
 
 
 def short_name(code: str, meta: Mapping[str, Any], lang: str) -> str:
     """An instrument's short name in ``lang``: HikiScreen's own modules translated,
     published instruments by their published abbreviation (PHQ-9 in every language)."""
     key = f"short.{code}"
-    if catalogue.has(key):
-        return catalogue.text(key, lang)
+    if texts.has(key):
+        return texts.text(key, lang)
     return str(meta.get("short_name", code))
 
 
@@ -338,7 +368,12 @@ def _because_text(
         code, item, value = _parse_because(entry)
         grouped.setdefault(code, []).append(f"{item} = {value}")
     return [
-        f"{short_name(code, instruments.get(code, {}), lang)}: {', '.join(parts)}"
+        texts.text(
+            "label_value",
+            lang,
+            label=short_name(code, instruments.get(code, {}), lang),
+            value=", ".join(parts),
+        )
         for code, parts in grouped.items()
     ]
 
@@ -347,6 +382,32 @@ def _because_text(
 
 
 def build_context(
+    snapshot: Mapping[str, Any],
+    instruments: Mapping[str, Mapping[str, Any]],
+    *,
+    audience: str,
+    lang: str,
+    meta: ReportMeta,
+    shared: Sequence[str] = (),
+    full: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Everything the ``audience`` report in ``lang`` shows, as plain data, every
+    word in ``lang`` (gettext under ``translation.override``); see _build_context."""
+    with translation.override(lang):
+        return _build_context(
+            snapshot,
+            instruments,
+            audience=audience,
+            lang=lang,
+            meta=meta,
+            shared=shared,
+            full=full,
+            answers=answers,
+        )
+
+
+def _build_context(
     snapshot: Mapping[str, Any],
     instruments: Mapping[str, Mapping[str, Any]],
     *,
@@ -370,7 +431,7 @@ def build_context(
         raise ValueError(f"Unsupported report language {lang!r}")
 
     def t(key: str, **values: object) -> str:
-        return catalogue.text(key, lang, **values)
+        return texts.text(key, lang, **values)
 
     flags = list(snapshot.get("flags", []))
     urgent = [f for f in flags if f["severity"] == "urgent"]
@@ -396,11 +457,6 @@ def build_context(
         "not_a_diagnosis": wording.phrase("not_a_diagnosis", lang),
         "has_urgent": bool(urgent),
         "outcome": _outcome(snapshot["outcome"], lang),
-        "t": {
-            key.replace(".", "_"): value
-            for key, lang_, value in catalogue.all_texts()
-            if lang_ == lang and "{" not in value
-        },
     }
     if audience == "clinician":
         context.update(_clinician(snapshot, instruments, meta, lang, urgent, flags))
@@ -418,7 +474,7 @@ def _outcome(outcome: Mapping[str, Any], lang: str) -> dict[str, Any]:
     # may have been stored in another); the decision itself is the snapshot's.
     return {
         "category": category,
-        "label": catalogue.text(f"category.{category}", lang),
+        "label": texts.text(f"category.{category}", lang),
         "recommendation": wording.recommendation(
             category,
             lang,
@@ -446,7 +502,7 @@ def _clinician(
     flags: list[Mapping[str, Any]],
 ) -> dict[str, Any]:
     def t(key: str, **values: object) -> str:
-        return catalogue.text(key, lang, **values)
+        return texts.text(key, lang, **values)
 
     asq_band = snapshot.get("instruments", {}).get("asq", {}).get("band")
     urgent_items = []
@@ -516,7 +572,7 @@ def _clinician(
         ],
         "no_total": _no_total(snapshot, instruments, lang),
         "comparison": _comparison(snapshot, lang),
-        "how_to_read": catalogue.lines("how_to_read", lang),
+        "how_to_read": texts.lines("how_to_read", lang),
         "references": [
             {
                 "name": _localised(m["name"], lang),
@@ -570,9 +626,9 @@ def _answers(
     for code, item in SAFETY_ITEMS:
         given = answers.get(code)
         if given is None:
-            answer = catalogue.text("not_asked", lang)
+            answer = texts.text("not_asked", lang)
         elif given.get(item) is None:
-            answer = catalogue.text("value.none", lang)
+            answer = texts.text("value.none", lang)
         else:
             answer = _answer_label(instruments.get(code, {}), item, given[item], lang)
         safety.append(
@@ -594,7 +650,7 @@ def _answers(
                         instruments.get(code, {}), item, value, lang
                     )
                     if value is not None
-                    else catalogue.text("value.none", lang),
+                    else texts.text("value.none", lang),
                 }
                 for item, value in given.items()
             ],
@@ -619,9 +675,9 @@ def not_screened(snapshot: Mapping[str, Any], lang: str) -> list[str]:
         or asked("phq9", "phq9_9")
         or asked(_FAMILY_MODULE, "fam_self_harm_talk")
     ):
-        found.append(catalogue.text("not_screened.suicide_risk", lang))
+        found.append(texts.text("not_screened.suicide_risk", lang))
     if not asked(_FAMILY_MODULE, "fam_safety_now"):
-        found.append(catalogue.text("not_screened.family_safety", lang))
+        found.append(texts.text("not_screened.family_safety", lang))
     return found
 
 
@@ -635,7 +691,7 @@ def _no_total(
     ]
     if not names:
         return ""
-    return catalogue.text("no_total_modules", lang, names=", ".join(names))
+    return texts.text("no_total_modules", lang, names=", ".join(names))
 
 
 def _licence_summary(note: str) -> str:
@@ -657,11 +713,11 @@ def _status(criterion: str, value: object) -> str:
 def value_label(criterion: str, value: object, lang: str) -> str:
     """A criterion's value in words (INSTRUMENTS.md §5 C1-C4)."""
     if criterion in ("duration", "going_out"):
-        return catalogue.text(f"{criterion}.{value or 'unknown'}", lang)
+        return texts.text(f"{criterion}.{value or 'unknown'}", lang)
     if value is None:
-        return catalogue.text("value.none", lang)
+        return texts.text("value.none", lang)
     prefix = "onset" if criterion == "onset_before_30" else "impairment"
-    return catalogue.text(f"{prefix}.{'true' if value else 'false'}", lang)
+    return texts.text(f"{prefix}.{'true' if value else 'false'}", lang)
 
 
 def _criteria_rows(
@@ -680,7 +736,7 @@ def _criteria_rows(
                 "sources": [
                     {
                         "source": who,
-                        "label": catalogue.text(f"source.{who}", lang),
+                        "label": texts.text(f"source.{who}", lang),
                         "value": value_label(name, values[who], lang)
                         if who in values
                         else "—",
@@ -689,11 +745,11 @@ def _criteria_rows(
                     for who in ("self", "family", "clinician")
                 ],
                 "name": name,
-                "label": catalogue.text(f"criterion.{name}", lang),
+                "label": texts.text(f"criterion.{name}", lang),
                 "status": status,
-                "status_label": catalogue.text(f"status.{status}", lang),
+                "status_label": texts.text(f"status.{status}", lang),
                 "value_label": value_label(name, value, lang),
-                "source_label": catalogue.text(f"source.{source or 'none'}", lang),
+                "source_label": texts.text(f"source.{source or 'none'}", lang),
                 "because": _because_text(
                     evidence.get(name, {}).get("because", []), instruments, lang
                 ),
@@ -706,7 +762,7 @@ def _comparison(snapshot: Mapping[str, Any], lang: str) -> dict[str, Any]:
     answered = snapshot.get("instruments", {})
     rows = [
         {
-            "label": catalogue.text(f"criterion.{d['criterion']}", lang),
+            "label": texts.text(f"criterion.{d['criterion']}", lang),
             "self": value_label(d["criterion"], d["self"], lang),
             "family": value_label(d["criterion"], d["family"], lang),
         }
@@ -731,15 +787,17 @@ def _score_row(
         if band["code"] == result.get("band"):
             band_label = _localised(band["label"], lang)
     if result.get("band") == "acute_positive":
-        band_label = catalogue.text("band.acute_positive", lang)
+        band_label = texts.text("band.acute_positive", lang)
     missing = list(result.get("missing", []))
-    texts = meta.get("item_text", {})
+    item_texts = meta.get("item_text", {})
     missing_text = (
-        catalogue.text(
+        texts.text(
             "missing_items",
             lang,
             items="; ".join(
-                f"{code} ({_localised(texts[code], lang)})" if code in texts else code
+                f"{code} ({_localised(item_texts[code], lang)})"
+                if code in item_texts
+                else code
                 for code in missing
             ),
         )
@@ -763,48 +821,54 @@ def _score_row(
         "code": code,
         "name": _localised(meta["name"], lang),
         "short_name": short_name(code, meta, lang),
-        "version": catalogue.text("version_short", lang, version=meta["version"]),
+        "version": texts.text("version_short", lang, version=meta["version"]),
         "total": format_number(total),
         "max": format_number(hi),
-        "score_text": catalogue.text(
+        "score_text": texts.text(
             "score_of", lang, total=format_number(total), max=format_number(hi)
         )
         if total is not None
-        else catalogue.text("incomplete_items", lang, n=len(missing)),
+        else texts.text("incomplete_items", lang, n=len(missing)),
         "complete": total is not None,
         "missing_text": missing_text,
-        "lower_bound_text": catalogue.text(
+        "lower_bound_text": texts.text(
             "lower_bound", lang, value=format_number(lower_bound)
         )
         if lower_bound is not None
         else "",
-        "may_change": catalogue.text("missing.may_change", lang)
-        if missing and lower_bound is None and len(meta["bands"]) > 1
+        "may_change": _may_change(meta, lang)
+        if missing and lower_bound is None
         else "",
-        "cutoff_sources": meta.get("cutoff_sources", []),
+        "cutoff_sources": [
+            texts.text(source, lang) if texts.has(source) else source
+            for source in meta.get("cutoff_sources", [])
+        ],
         "band_label": band_label,
         "cutoffs": [
-            catalogue.text("cutoff", lang, value=format_number(c))
-            for c in meta["cutoffs"]
+            texts.text("cutoff", lang, value=format_number(c)) for c in meta["cutoffs"]
         ],
         "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
         # The chart's alternative text (PDF/UA): everything the bar shows, in words.
         "chart_label": "; ".join(
             part
             for part in (
-                f"{short_name(code, meta, lang)}: "
-                + (
-                    catalogue.text(
-                        "score_of",
-                        lang,
-                        total=format_number(total),
-                        max=format_number(hi),
-                    )
-                    if total is not None
-                    else catalogue.text("incomplete_items", lang, n=len(missing))
+                texts.text(
+                    "label_value",
+                    lang,
+                    label=short_name(code, meta, lang),
+                    value=(
+                        texts.text(
+                            "score_of",
+                            lang,
+                            total=format_number(total),
+                            max=format_number(hi),
+                        )
+                        if total is not None
+                        else texts.text("incomplete_items", lang, n=len(missing))
+                    ),
                 ),
                 ", ".join(
-                    catalogue.text("cutoff", lang, value=format_number(c))
+                    texts.text("cutoff", lang, value=format_number(c))
                     for c in meta["cutoffs"]
                 ),
                 band_label,
@@ -883,7 +947,7 @@ def _family(
     """
 
     def t(key: str, **values: object) -> str:
-        return catalogue.text(key, lang, **values)
+        return texts.text(key, lang, **values)
 
     emergency = emergency_number(lang)
     answered = _FAMILY_MODULE in snapshot.get("instruments", {})
@@ -975,7 +1039,7 @@ def _family(
         "how_heading": t("fam.h.how_negative")
         if negative and not has_urgent
         else t("fam.h.how"),
-        "how": catalogue.lines("fam.how" if minor else "fam.how.adult", lang),
+        "how": texts.lines("fam.how" if minor else "fam.how.adult", lang),
     }
 
 
@@ -1007,7 +1071,7 @@ def _self(
     """The young person's own summary, addressed to them, from their answers only."""
 
     def t(key: str, **values: object) -> str:
-        return catalogue.text(key, lang, **values)
+        return texts.text(key, lang, **values)
 
     answered_codes = set(snapshot.get("instruments", {}))
     answered = _SELF_MODULE in answered_codes
@@ -1035,7 +1099,7 @@ def _self(
         "told": _told(snapshot, lang, "self") if answered else [],
         "meaning": meaning,
         "not_screened": "" if screened or suicide else t("self.not_screened"),
-        "how": catalogue.lines("self.how.minor" if minor else "self.how.adult", lang),
+        "how": texts.lines("self.how.minor" if minor else "self.how.adult", lang),
     }
 
 
@@ -1073,7 +1137,7 @@ def _told(snapshot: Mapping[str, Any], lang: str, reader: str) -> list[dict[str,
     """
 
     def t(key: str, **values: object) -> str:
-        return catalogue.text(key, lang, **values)
+        return texts.text(key, lang, **values)
 
     criteria = snapshot["criteria"]
     not_answered = t("fam.not_answered")

@@ -56,7 +56,10 @@ def report_data(
     return ReportData(
         snapshot=snapshot,
         instruments=instruments_meta(
-            definitions, snapshot.get("instruments", {}).keys(), age=screening.age
+            definitions,
+            snapshot.get("instruments", {}).keys(),
+            age=screening.age,
+            answers=answers,
         ),
         meta={
             "organisation": organisation.name if organisation else "HikiScreen",

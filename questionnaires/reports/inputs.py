@@ -48,7 +48,9 @@ def report_from_input(
     result = score(definitions, answers, age=data.get("age"))
     assert isinstance(answers, Mapping)  # noqa: S101 - score() has validated it
     snapshot = result.as_json(lang)
-    instruments = instruments_meta(definitions, answers.keys(), age=result.age)
+    instruments = instruments_meta(
+        definitions, answers.keys(), age=result.age, answers=answers
+    )
     respondents: list[Respondent] = [
         {
             "role": role,

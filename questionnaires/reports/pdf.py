@@ -30,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -167,6 +168,8 @@ def layout_version() -> str:
         *sorted(template_dir.glob("*.html")),
         *sorted(_REPORTS_DIR.glob("*.py")),
         wording,
+        # The report's words are gettext messages: a new translation is a new layout.
+        *sorted((Path(settings.BASE_DIR) / "locale").glob("*/LC_MESSAGES/django.mo")),
         *([Path(css_path)] if isinstance(css_path, str) else []),
     ]
     for path in sources:
@@ -186,7 +189,8 @@ def build_html(
         lang=lang,
         shared=shared,
     )
-    return render_to_string(TEMPLATES[audience], context)
+    with translation.override(lang):
+        return render_to_string(TEMPLATES[audience], context)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from questionnaires.scoring import clinical
 from questionnaires.scoring.definitions import (
@@ -31,6 +31,7 @@ from questionnaires.scoring.rules import (
     Value,
     compute_score,
     evaluate,
+    possible_totals,
     range_band,
 )
 from questionnaires.scoring.types import InstrumentResult, ScreeningResult
@@ -280,3 +281,47 @@ def score(
         flags=flags,
         outcome=outcome,
     )
+
+
+class PossibleTotal(NamedTuple):
+    """What an incomplete instrument's missing answers could still make of it (M1):
+    the lowest and highest total (None when a missing item has no known range) and
+    the bands they fall in."""
+
+    low: Number | None
+    high: Number | None
+    band_low: str | None
+    band_high: str | None
+
+    @property
+    def band_may_change(self) -> bool:
+        """Whether answering the missing items could change the band (unknown: yes)."""
+        return self.low is None or self.band_low != self.band_high
+
+
+def possible_total(
+    definition: InstrumentDefinition, given: Mapping[str, Value | None], age: int
+) -> PossibleTotal | None:
+    """For an incomplete instrument, the lowest and highest total its missing
+    answers could still give and their bands (INSTRUMENTS.md §5 M1, see
+    :func:`rules.possible_totals`), with the ASQ's ``acute_positive`` when its shown
+    ``asq_5`` is the missing answer (U1); None for a complete instrument.
+
+    ``given`` are the validated answers as :func:`score_instrument` takes them; only
+    the counted ones (V3) contribute.
+    """
+    result, counted = score_instrument(definition, given, age, [])
+    if result.complete:
+        return None
+    scoring = definition.scoring
+    span = possible_totals(
+        scoring.total, definition.index.items, counted, result.missing
+    )
+    if span is None:
+        return PossibleTotal(None, None, None, None)
+    low, high = (range_band(scoring.bands, total) for total in span)
+    if definition.code == ASQ:
+        low = clinical.asq_band(low, counted)
+        worst = {**counted, "asq_5": 1} if "asq_5" in result.missing else counted
+        high = clinical.asq_band(high, worst)
+    return PossibleTotal(span[0], span[1], low, high)

@@ -98,6 +98,58 @@ def score_range(
     return (lo_total, hi_total, 10.0**-decimals)
 
 
+def possible_totals(
+    rule: ScoreRule,
+    items: Mapping[str, Item],
+    counted: Mapping[str, Value],
+    missing: Collection[str],
+) -> tuple[Number, Number] | None:
+    """The lowest and highest total an incomplete instrument could still reach.
+
+    INSTRUMENTS.md §5 M1: an instrument with a required item missing has no total.
+    Its answered items (``counted``) contribute what they contribute; each missing
+    item of the rule (``missing``) could still contribute anything in its value
+    range, reversed for a reverse-keyed item (H2) and above the threshold for
+    ``sum_over``, 0 or 1 for ``count`` and ``keyed``; an item neither answered nor
+    missing (hidden, or optional and skipped) contributes nothing. None when a
+    missing item has no known range, or the rule has no total.
+    """
+    method = rule.method
+    if method == "none" or not rule.items:
+        return None
+    present = [(c, counted[c]) for c in rule.items if c in counted and c not in missing]
+    open_items = [c for c in rule.items if c in missing]
+    if method == "value":
+        if present:
+            value = present[0][1]
+            return None if isinstance(value, str) else (value, value)
+        item = items.get(open_items[0]) if open_items else None
+        bounds = item.bounds if item is not None else None
+        return (tidy(bounds[0]), tidy(bounds[1])) if bounds else None
+    low = high = raw_total(rule, present)  # type: ignore[arg-type]
+    for code in open_items:
+        item = items.get(code)
+        if item is None:
+            return None
+        span = _open_contribution(rule, item)
+        if span is None:
+            return None
+        low += span[0]
+        high += span[1]
+    return (tidy(low), tidy(high))
+
+
+def _open_contribution(rule: ScoreRule, item: Item) -> tuple[Number, Number] | None:
+    """What one unanswered item could still add to ``rule``'s total (M1)."""
+    if rule.method in ("count", "keyed"):
+        bounds = item.bounds
+        if rule.method == "keyed" or bounds is None:
+            return (0, 1)
+        t = 1 if rule.threshold is None else rule.threshold
+        return (1 if bounds[0] >= t else 0, 1 if bounds[1] >= t else 0)
+    return _contribution_range(rule, item)
+
+
 def compute_score(
     rule: ScoreRule,
     answers: Mapping[str, Value],

@@ -15,12 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,11 +30,6 @@ from questionnaires.bank.protocols import protocol_size
 from questionnaires.forms.questionnaire import (
     QuestionnaireForm,
     questionnaire_form_class,
-)
-from questionnaires.forms.screening import (
-    FamilyStartForm,
-    KioskReturnForm,
-    ResumeCodeForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
 from questionnaires.reports.context import ReportData, report_context
@@ -50,8 +43,6 @@ from questionnaires.services import screenings as services
 from questionnaires.views import page_items, reports
 
 ACTIONS = ("next", "back", "save", "autosave")
-# The hand-back checks the password itself (never through axes' backend).
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def respondent_language() -> str:
@@ -645,108 +636,4 @@ def download_own_report(request: HttpRequest, ctx: Context) -> HttpResponse:
         screening=ctx.part.screening,
         by=None,
         filename="hikiscreen-summary",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def kiosk_return(request: HttpRequest) -> HttpResponse:
-    """Give the device back to the clinician: only their password opens it again.
-
-    Wrong guesses here never count toward the sign-in lock-out; after a few the
-    hand-over ends and only a full sign-in opens the clinic pages. The page names
-    nobody: the username would help whoever holds the device guess.
-    """
-    kiosk = request.session.get("kiosk")
-    if kiosk is None:
-        return redirect("login")
-    form = KioskReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        clinician = invitation_services.kiosk_clinician_check(
-            user_pk=kiosk["user"], password=form.cleaned_data["password"]
-        )
-        if clinician is not None:
-            screening_pk = kiosk["screening"]
-            invitation_services.kiosk_invitations_revoke(
-                screening_pk=screening_pk, by=clinician
-            )
-            login(request, clinician, backend=MODEL_BACKEND)
-            return redirect("questionnaires:screening-detail", pk=screening_pk)
-        wrong = kiosk.get("wrong", 0) + 1
-        if wrong >= invitation_services.KIOSK_RETURN_ATTEMPTS:
-            invitation_services.kiosk_hand_back_end(screening_pk=kiosk["screening"])
-            request.session.flush()
-            return redirect(f"{reverse('login')}?hand_over_ended=1")
-        request.session["kiosk"] = {**kiosk, "wrong": wrong}
-        form.add_error(
-            "password",
-            ngettext(
-                "That password is not right. %(left)d try left before a full "
-                "sign-in is needed.",
-                "That password is not right. %(left)d tries left before a full "
-                "sign-in is needed.",
-                invitation_services.KIOSK_RETURN_ATTEMPTS - wrong,
-            )
-            % {"left": invitation_services.KIOSK_RETURN_ATTEMPTS - wrong},
-        )
-    return render(request, "questionnaires/respond/kiosk_return.html", {"form": form})
-
-
-# --- Family self-check without a clinician ------------------------------------------
-
-SESSION_RESUME_CODES = 3
-
-
-@require_http_methods(["GET", "POST"])
-def family_start(request: HttpRequest) -> HttpResponse:
-    """The public family self-check: what it is, what is kept, and a start button."""
-    form = FamilyStartForm(request.POST or None)
-    protocol = selectors.default_protocol(ScreeningPart.Role.INFORMANT)
-    if request.method == "POST" and protocol is not None and form.is_valid():
-        started = invitation_services.family_check_start(
-            age=form.cleaned_data["age"],
-            language=respondent_language(),
-            protocol=protocol,
-        )
-        # The latest few checks of this browser only: a session stays small.
-        codes = dict(request.session.get("resume_codes", {}))
-        codes[str(started.part.pk)] = started.resume_code
-        request.session["resume_codes"] = dict(
-            list(codes.items())[-SESSION_RESUME_CODES:]
-        )
-        return redirect("questionnaires:respond-start", token=started.token)
-    return render(
-        request,
-        "questionnaires/respond/family_start.html",
-        {
-            "form": form,
-            "available": protocol is not None,
-            "size": None if protocol is None else selectors.protocol_size_for(protocol),
-            "retention_days": invitation_services.retention_days(),
-            "resume_form": ResumeCodeForm(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def family_resume(request: HttpRequest) -> HttpResponse:
-    """Continue an anonymous check from its resume code.
-
-    Guesses are limited per client address by ``resume_ratelimit`` in urls.py.
-    """
-    form = ResumeCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = invitation_services.family_check_resume(code=form.cleaned_data["code"])
-        if token is not None:
-            return redirect("questionnaires:respond-start", token=token)
-        form.add_error(
-            "code",
-            gettext(
-                "No check was found with this code. It may be mistyped, or the "
-                "check may have been deleted after its storage period."
-            ),
-        )
-    return render(
-        request,
-        "questionnaires/respond/family_resume.html",
-        {"form": form},
     )

@@ -211,3 +211,17 @@ def test_a_published_protocol_is_copied_as_its_next_draft_from_the_admin(
     assert "Copied as the draft of version 2." in [
         str(m) for m in response.context["messages"]
     ]
+
+
+def test_publishing_has_no_bulk_action_that_would_skip_the_confirmation(
+    admin_user: User,
+) -> None:
+    demo_version()
+    page = _client(admin_user).get(
+        reverse("admin:questionnaires_instrumentversion_changelist")
+    )
+
+    assert page.status_code == 200
+    actions = page.context["action_form"].fields["action"].choices
+    assert "copy_selected_as_draft" in dict(actions)
+    assert not any("publish" in name for name, _label in actions)

@@ -102,7 +102,7 @@ def test_clinician_hands_the_tablet_over_and_reads_the_result(
     assert headings_in_order[0].startswith("Outcome")  # no urgent flag here
     assert "not a diagnosis" in main.inner_text()
     assert page.get_by_role("heading", name="Criteria").is_visible()
-    criteria = page.get_by_role("table").first.inner_text()
+    criteria = page.locator('table[aria-describedby="criteria-heading"]').inner_text()
     assert "Duration" in criteria or "months" in criteria
     scores = main.inner_text()
     for instrument in ("PHQ-9", "GAD-7", "ASQ"):

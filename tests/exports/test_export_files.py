@@ -48,8 +48,9 @@ def _download(client: Client, export: ExportFile) -> Any:
         reverse("questionnaires:export-file-download", args=[export.pk])
     )
     if response.status_code == 200:
+        # Reading it to the end closes it (the test client's wrapper); closing it
+        # again here would fire request_finished and close the test's connection.
         response.content_bytes = b"".join(response.streaming_content)
-        response.close()
     return response
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from questionnaires.reports import catalogue, pdf
+from questionnaires.reports import pdf, texts
 from questionnaires.reports.context import ReportData, report_context
 from questionnaires.reports.crisis import dv_contacts, emergency_number, youth_contacts
 from questionnaires.reports.inputs import report_from_input
@@ -44,7 +44,7 @@ def pdf_text(key: str, audience: str, lang: str, shared: tuple[str, ...] = ()) -
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    return squash(catalogue.text(key, lang, **values), lang)
+    return squash(texts.text(key, lang, **values), lang)
 
 
 DOCUMENTS: dict[str, dict[str, Any]] = {
@@ -209,7 +209,8 @@ def test_missing_items_are_listed_by_question_and_may_change_the_band(lang):
     assert "phq9_9" in content
     item_9 = "Thoughts that you would be better off dead or of hurting yourself"
     assert squash(item_9, lang) in content
-    assert t("missing.may_change", lang) in content
+    # 8 answered + item 9 (0-3): 8..11 spans mild (5-9) and moderate (10-14), M1.
+    assert t("missing.range.band", lang, low=8, high=11) in content
     assert t("not_screened.suicide_risk", lang) in content
 
 
@@ -233,7 +234,7 @@ def test_self_summary_is_addressed_to_the_young_person(case, lang):
     for phrase in ("your young person", "stay with them", "お子さん", "Lei "):
         assert squash(phrase, lang) not in content
     adult = example(case).snapshot["age"] >= 18
-    advice = catalogue.lines("self.how.adult" if adult else "self.how.minor", lang)
+    advice = texts.lines("self.how.adult" if adult else "self.how.minor", lang)
     for line in advice:
         assert squash(line, lang) in content
 
@@ -242,7 +243,7 @@ def test_self_summary_is_addressed_to_the_young_person(case, lang):
 def test_self_summary_holds_only_the_young_persons_answers(lang):
     ctx = report_context(example("shared", lang), audience="self", lang=lang)
     told = {row["value"] for row in ctx["told"]}
-    assert catalogue.text("fam.months", lang, n=12) in told
+    assert texts.text("fam.months", lang, n=12) in told
     assert ctx["has_urgent"]  # their own ASQ yes
 
 
@@ -250,8 +251,8 @@ def test_self_summary_holds_only_the_young_persons_answers(lang):
 def test_family_summary_advice_follows_age(lang):
     minor = text("urgent", "family", lang)  # 16
     adult = text("positive", "family", lang)  # 19
-    assert squash(catalogue.lines("fam.how", lang)[0], lang) in minor
-    assert squash(catalogue.lines("fam.how.adult", lang)[0], lang) in adult
+    assert squash(texts.lines("fam.how", lang)[0], lang) in minor
+    assert squash(texts.lines("fam.how.adult", lang)[0], lang) in adult
 
 
 # --- The clinician's page ---

@@ -10,16 +10,18 @@ from typing import Any
 
 import pytest
 
-from questionnaires.reports import catalogue
+from questionnaires.reports import texts
 from questionnaires.reports.context import (
     CHART_WIDTH,
     ReportMeta,
     build_context,
     chart,
     format_date,
+    format_number,
     report_context,
 )
 from questionnaires.reports.crisis import DEFAULT_CONTACTS, Contact, crisis_contacts
+from questionnaires.reports.inputs import report_from_input
 from questionnaires.scoring import wording
 from tests.reports.conftest import AUDIENCES, CASES, LANGS, example
 
@@ -56,29 +58,50 @@ META: ReportMeta = {
 }
 
 
-def test_every_catalogue_string_exists_in_every_language_with_same_placeholders():
-    by_key: dict[str, dict[str, str]] = {}
-    for key, lang, text in catalogue.all_texts():
+def all_texts() -> list[tuple[str, str, str]]:
+    """Every report message as (key, lang, text), through gettext in each language."""
+    found = []
+    for lang in LANGS:
+        for key in texts.message_keys():
+            raw = texts.text(key, lang)
+            if {f for _, f, _, _ in string.Formatter().parse(raw)} - {None} == {"n"}:
+                found += [(key, lang, texts.text(key, lang, n=n)) for n in (1, 2)]
+            else:
+                found.append((key, lang, raw))
+        for key in texts.line_keys():
+            found += [(key, lang, line) for line in texts.lines(key, lang)]
+    return found
+
+
+def test_every_report_message_is_translated_with_the_same_placeholders():
+    by_key: dict[str, dict[str, list[str]]] = {}
+    for key, lang, text in all_texts():
         assert text.strip(), (key, lang)
-        by_key.setdefault(key, {})[lang] = by_key.get(key, {}).get(lang, "") + text
-    for key, texts in by_key.items():
-        assert set(texts) == set(LANGS), key
+        by_key.setdefault(key, {}).setdefault(lang, []).append(text)
+    for key, found in by_key.items():
+        assert set(found) == set(LANGS), key
+        # Japanese always differs from English (bar a dash), so English text in ja
+        # is a message missing from the compiled catalogue.
+        assert found["ja"] != found["en"] or found["en"] == ["—"], key
+    for key in texts.message_keys():
+        # Unfilled (no values), each language's message names the same fields.
         fields = {
-            lang: {f for _, f, _, _ in string.Formatter().parse(t) if f}
-            for lang, t in texts.items()
+            lang: {f for _, f, _, _ in string.Formatter().parse(texts.text(key, lang))}
+            - {None}
+            for lang in LANGS
         }
         assert fields["ja"] == fields["en"] == fields["it"], key
 
 
 def test_report_strings_and_crisis_contacts_use_no_forbidden_wording():
-    texts = [text for _, _, text in catalogue.all_texts()]
-    texts += [
+    found = [text for _, _, text in all_texts()]
+    found += [
         str(v)
         for contacts in DEFAULT_CONTACTS.values()
         for c in contacts
         for v in c.values()
     ]
-    assert [t for t in texts if wording.find_forbidden(t)] == []
+    assert [t for t in found if wording.find_forbidden(t)] == []
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -133,7 +156,7 @@ def test_family_context_has_every_section(case, lang):
     # A negative screen recommends no assessment, so no heading says one is next,
     # unless something urgent needs doing first.
     negative = ctx["outcome"]["category"] == "screen_negative"
-    assert (ctx["why_heading"] == catalogue.text("fam.h.why", lang)) is (
+    assert (ctx["why_heading"] == texts.text("fam.h.why", lang)) is (
         not negative or ctx["has_urgent"]
     )
 
@@ -321,9 +344,26 @@ def test_family_summary_says_one_month_in_the_singular(months, said):
 
 
 def test_dates_are_written_the_readers_way():
-    assert format_date("2025-01-31", "en") == "31 January 2025"
-    assert format_date("2025-01-31", "it") == "31 gennaio 2025"
+    # Django's DATE_FORMAT with the project's overrides (hikiscreen/formats).
+    assert format_date("2025-01-31", "en") == "31 Jan 2025"
+    assert format_date("2025-01-31", "it") == "31/01/2025"
     assert format_date("2025-01-31", "ja") == "2025年1月31日"
+
+
+def test_decimals_are_written_the_readers_way():
+    assert format_number(2.5, "it") == "2,5"
+    assert format_number(2.5, "en") == "2.5"
+    assert format_number(12.0, "it") == "12"
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_japanese_text_is_followed_by_full_width_colons(case, audience):
+    ctx = context(case, audience, "ja")
+    half_width = [
+        s for s in strings(ctx) if re.search(r"[\u3040-\u30ff\u4e00-\u9fff）]: ", s)
+    ]
+    assert half_width == []
 
 
 @pytest.mark.parametrize(
@@ -354,4 +394,56 @@ def test_context_module_imports_no_weasyprint_or_orm():
     import questionnaires.reports.context as module
 
     source = Path(str(module.__file__)).read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(from|import) (django|weasyprint)", source, re.M)
+    # gettext and localized formats are allowed (django.utils); ORM and templates not.
+    pattern = (
+        r"^\s*(from|import) "
+        r"(django\.(db|template|apps)|weasyprint|questionnaires\.models)"
+    )
+    assert not re.search(pattern, source, re.M)
+
+
+def _phq9_score_row(answered_total: int, lang: str = "en") -> dict[str, Any]:
+    """The clinician's PHQ-9 score row for a 16-year-old with item 9 unanswered."""
+    phq9: dict[str, int | None] = {f"phq9_{n}": 0 for n in range(1, 10)}
+    phq9["phq9_9"] = None
+    for n in range(1, 9):
+        step = min(3, answered_total - sum(v or 0 for v in phq9.values()))
+        phq9[f"phq9_{n}"] = step
+    data = report_from_input(
+        {"age": 16, "answers": {"phq9": phq9}},
+        lang=lang,
+        organisation="Clinic",
+        patient_code="X-1",
+        report_date="2025-01-31",
+    )
+    ctx = report_context(data, audience="clinician", lang=lang)
+    return next(row for row in ctx["scores"] if row["code"] == "phq9")
+
+
+def test_missing_answers_that_cannot_change_the_band_say_so_with_the_range():
+    # 1 + item 9 (0-3) stays within minimal (0-4) and below the cut-off of 11.
+    assert _phq9_score_row(1)["may_change"] == texts.text(
+        "missing.range.same", "en", low="1", high="4"
+    )
+
+
+def test_missing_answers_that_can_change_the_band_say_so_with_the_range():
+    assert _phq9_score_row(2)["may_change"] == texts.text(
+        "missing.range.band", "en", low="2", high="5"
+    )
+
+
+def test_missing_answers_that_can_reach_a_cut_off_inside_a_band_say_so():
+    # 10..13 is all moderate, but the under-18 cut-off of 11 is within reach.
+    assert _phq9_score_row(10)["may_change"] == texts.text(
+        "missing.range.cutoff", "en", low="10", high="13"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_missing_answers_range_is_said_in_every_language(lang):
+    row = _phq9_score_row(2, lang)
+    assert row["may_change"] == texts.text(
+        "missing.range.band", lang, low="2", high="5"
+    )
+    assert "{" not in row["may_change"]

@@ -14,7 +14,7 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import CommandError, call_command
 
-from questionnaires.reports import catalogue, pdf
+from questionnaires.reports import pdf, texts
 from questionnaires.reports.context import format_number, report_context
 from questionnaires.reports.crisis import crisis_contacts
 from questionnaires.scoring import wording
@@ -93,10 +93,10 @@ def test_clinician_report_has_every_section(case, lang):
         "h.how_to_read",
         "h.instruments",
     ):
-        assert squash(catalogue.text(key, lang), lang) in content, key
+        assert squash(texts.text(key, lang), lang) in content, key
     assert f"T-{case.upper()}" in content
     category = example(case).snapshot["outcome"]["category"]
-    assert squash(catalogue.text(f"category.{category}", lang), lang) in content
+    assert squash(texts.text(f"category.{category}", lang), lang) in content
 
 
 @pytest.mark.parametrize(("case", "lang"), [(c, lang) for c in CASES for lang in LANGS])
@@ -109,11 +109,11 @@ def test_family_summary_has_every_section(case, lang):
     if not ctx["has_urgent"]:
         keys.append("fam.h.danger")  # the crisis box replaces it when urgent
     for key in keys:
-        assert squash(catalogue.text(key, lang), lang) in content, key
+        assert squash(texts.text(key, lang), lang) in content, key
     for heading in (ctx["why_heading"], ctx["how_heading"]):
         assert squash(heading, lang) in content
     if ctx["outcome"]["category"] == "screen_negative" and not ctx["has_urgent"]:
-        assert squash(catalogue.text("fam.h.why", lang), lang) not in content
+        assert squash(texts.text("fam.h.why", lang), lang) not in content
     phones = [c["phone"] for c in crisis_contacts(lang)]
     assert all(squash(phone, lang) in content for phone in phones)
 
@@ -131,7 +131,7 @@ def test_urgent_box_is_in_the_pdf_exactly_when_the_flag_is(case, audience, lang)
         else "fam.safety.title",
         "self": "self.urgent.title",
     }[audience]
-    heading = squash(catalogue.text(key, lang), lang)
+    heading = squash(texts.text(key, lang), lang)
     content = text(case, audience, lang)
     assert (heading in content) is urgent
     if urgent:
@@ -148,9 +148,9 @@ def test_every_urgent_flag_is_named_in_the_box_before_the_report_begins(lang):
         if f["severity"] == "urgent"
     ]
     assert urgent
-    start = content.index(squash(catalogue.text("title.clinician", lang), lang))
+    start = content.index(squash(texts.text("title.clinician", lang), lang))
     for code in urgent:
-        label = squash(catalogue.text(f"flag.{code}", lang), lang)
+        label = squash(texts.text(f"flag.{code}", lang), lang)
         assert content.index(label) < start, code
 
 
@@ -176,7 +176,7 @@ def test_scores_and_cutoffs_in_every_language_equal_the_scoring_result(case, lan
         if meta["range"] is None:
             continue
         if result["total"] is not None:
-            score = catalogue.text(
+            score = texts.text(
                 "score_of",
                 lang,
                 total=format_number(result["total"]),
@@ -185,7 +185,7 @@ def test_scores_and_cutoffs_in_every_language_equal_the_scoring_result(case, lan
             assert squash(score, lang) in content, (code, score)
             shown += 1
         for cutoff in meta["cutoffs"]:
-            label = catalogue.text("cutoff", lang, value=format_number(cutoff))
+            label = texts.text("cutoff", lang, value=format_number(cutoff))
             assert squash(label, lang) in content, (code, label)
     assert shown, "the example scored no instrument with a total"
 
@@ -212,7 +212,7 @@ def test_pdf_is_tagged_with_title_and_language(audience, lang):
     content = rendered("urgent", audience, lang)
     details = info(content)
     assert details["Tagged"] == "yes"
-    assert details["Title"].startswith(catalogue.text(f"title.{audience}", lang))
+    assert details["Title"].startswith(texts.text(f"title.{audience}", lang))
     assert re.search(rb"/Lang\s*\(" + lang.encode() + rb"\)", objects(content))
     assert b"pdfuaid" in objects(content)  # PDF/UA identification (XMP metadata)
 

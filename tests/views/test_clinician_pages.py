@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from questionnaires.models import (
     AuditEvent,
@@ -229,3 +230,24 @@ def test_criteria_form_saves_then_submits(
     screening.refresh_from_db()
     assert screening.result is not None
     assert screening.result["criteria"]["duration"] == "meets"
+
+
+def test_result_page_says_how_and_when_each_part_was_answered(
+    signed_in: Client, clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> None:
+    screening = _full_screening(clinician, patient, protocols)
+    url = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
+    text = signed_in.get(url).content.decode()
+    start = text.index("Who answered what, and when")
+    table = text[start : text.index("</table>", start)]
+    how = {
+        "kiosk": "on the clinic&#x27;s device",
+        "link": "through an invitation link",
+        "clinician": "entered by the clinician",
+    }
+    for part in screening.parts.all():
+        assert part.submitted_at is not None
+        role = {"self": "Young person (self-report)", "informant": "Family member"}
+        assert role[part.role] in table
+        assert how[part.mode] in table
+        assert date_format(part.submitted_at.date(), "DATE_FORMAT") in table

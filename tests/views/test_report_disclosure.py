@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questionnaires.models import AuditEvent, Organisation, Screening
-from questionnaires.reports import catalogue
+from questionnaires.reports import texts
 from questionnaires.services import invitations
 from tests.factories import patient_of, submitted_self_and_family
 
@@ -88,7 +88,7 @@ def test_family_download_shares_nothing_by_default_and_records_so(
     assert "about 2 months" in text  # the parent's own answer
     assert "about 12 months" not in text
     for key in ("fam.shared.title", "fam.flag.suicide_risk", "fam.flag.depression"):
-        assert catalogue.text(key, "en") not in text, key
+        assert texts.text(key, "en") not in text, key
     event = AuditEvent.objects.get(action="report.download")
     assert event.details["audience"] == "family"
     assert event.details["shared"] == []
@@ -99,9 +99,9 @@ def test_family_download_with_the_safety_choice_shares_it_and_records_it(
 ) -> None:
     screening = _screening(clinician, clinic_a, protocols, age=15)
     text = _family_pdf(signed_in, screening, share="safety")
-    assert catalogue.text("fam.shared.title", "en") in text
-    assert catalogue.text("fam.shared.safety", "en") in text
-    assert catalogue.text("fam.flag.depression", "en") not in text
+    assert texts.text("fam.shared.title", "en") in text
+    assert texts.text("fam.shared.safety", "en") in text
+    assert texts.text("fam.flag.depression", "en") not in text
     event = AuditEvent.objects.get(action="report.download")
     assert event.details["shared"] == ["safety"]
 
@@ -111,7 +111,7 @@ def test_an_unknown_share_choice_shares_nothing(
 ) -> None:
     screening = _screening(clinician, clinic_a, protocols, age=15)
     text = _family_pdf(signed_in, screening, share="everything")
-    assert catalogue.text("fam.shared.title", "en") not in text
+    assert texts.text("fam.shared.title", "en") not in text
     assert AuditEvent.objects.get(action="report.download").details["shared"] == []
 
 
@@ -153,7 +153,7 @@ def test_each_respondents_own_link_gives_their_own_summary(
     family_text, own_text = pdf_text(family.content), pdf_text(own.content)
     assert "about 2 months" in family_text
     assert "about 12 months" not in family_text
-    assert catalogue.text("fam.urgent.title", "en") not in family_text
+    assert texts.text("fam.urgent.title", "en") not in family_text
     assert "from your own answers" in own_text
     assert "about 12 months" in own_text
     assert "your young person" not in own_text
@@ -204,7 +204,7 @@ def test_a_rescreen_shows_the_trend_of_earlier_screenings(
     page = re.sub(r"\s+", " ", signed_in.get(url).content.decode())
     assert "Earlier screenings" in page
     category = first.result["outcome"]["category"]
-    assert catalogue.text(f"category.{category}", "en") in page
+    assert texts.text(f"category.{category}", "en") in page
     phq9 = first.result["instruments"]["phq9"]["total"]
     assert f"PHQ-9 {phq9}" in page
     report = signed_in.get(
@@ -246,7 +246,7 @@ def test_family_self_check_page_gives_home_safety_advice_not_stay_with_them(
             reverse("questionnaires:respond-done", kwargs={"token": token})
         ).content.decode(),
     )
-    assert catalogue.text("fam.safety.title", "en").replace("'", "&#x27;") in done
+    assert texts.text("fam.safety.title", "en").replace("'", "&#x27;") in done
     assert "0808 2000 247" in done
     assert "stay with them" not in done
-    assert catalogue.text("fam.why.negative", "en") not in done
+    assert texts.text("fam.why.negative", "en") not in done

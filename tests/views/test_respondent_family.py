@@ -1,4 +1,4 @@
-"""The anonymous family self-check at /family/ (views.respondent)."""
+"""The anonymous family self-check at /family/ (views.family)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Invitation links that cannot be used, and the kiosk hand-over (views.respondent)."""
+"""Links that cannot be used, and the kiosk hand-over (views.respondent, .kiosk)."""
 
 from __future__ import annotations
 
