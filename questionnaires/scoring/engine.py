@@ -36,7 +36,8 @@ from questionnaires.scoring.rules import (
 )
 from questionnaires.scoring.types import InstrumentResult, ScreeningResult
 
-ENGINE_VERSION = "1.1.0"
+#: 1.1.1: Japanese outcome wording uses the glossary terms (docs/translation.md).
+ENGINE_VERSION = "1.1.1"
 AGE_MIN, AGE_MAX = 10, 100
 _TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 ASQ = "asq"

@@ -27,8 +27,8 @@ _P: dict[str, dict[str, str]] = {
     "outcome.screen_positive": {
         "en": "The answers are consistent with prolonged social withdrawal. A "
         "comprehensive assessment by a mental-health professional is recommended.",
-        "ja": "回答の内容は、長期にわたる社会的ひきこもりの状態と一致しています。"
-        "精神保健の専門家による総合的な評価を受けることをお勧めします。",
+        "ja": "回答の内容は、長期にわたるひきこもりの状態と一致しています。"
+        "心の健康の専門家による総合的な評価を受けることをお勧めします。",
         "it": "Le risposte sono compatibili con un ritiro sociale prolungato. Si "
         "raccomanda una valutazione completa da parte di un professionista della "
         "salute mentale.",

@@ -363,7 +363,7 @@ class _Rollback(Exception):
 
 
 def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
-    response = client.get(url) if method == "GET" else client.post(url, data)
+    response: Any = client.get(url) if method == "GET" else client.post(url, data)
     if getattr(response, "streaming", False):
         # Reading a download to the end releases its file (the test client's
         # wrapper closes it); closing it again would close the test's connection.
