@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
 from django.utils import formats, translation
+from django.utils.translation import gettext
 
 from questionnaires.reports import texts
 from questionnaires.reports.crisis import (
@@ -71,6 +72,18 @@ class Respondent(TypedDict):
     instruments: list[str]
     answered_on: str | None
     mode: NotRequired[str]  # "kiosk", "link" or "clinician" (ScreeningPart.Mode)
+    #: The translations this respondent was shown, with their provenance.
+    translations: NotRequired[list[TranslationShown]]
+
+
+class TranslationShown(TypedDict):
+    """A translation a respondent was shown: where it comes from, validated or not."""
+
+    instrument: str  # instrument code
+    source: str
+    citation: str
+    population: str
+    validated: bool
 
 
 class ReportMeta(TypedDict):
@@ -533,6 +546,10 @@ def _clinician(
                 ),
                 "answered_on": format_date(r.get("answered_on"), lang),
                 "mode": t(f"mode.{r['mode']}") if r.get("mode") else "",
+                "translations": [
+                    _translation_line(shown, instruments, lang)
+                    for shown in r.get("translations", ())
+                ],
             }
             for r in meta["respondents"]
         ],
@@ -1182,3 +1199,23 @@ def _told(snapshot: Mapping[str, Any], lang: str, reader: str) -> list[dict[str,
         },
         {"label": t("fam.told.onset"), "value": onset},
     ]
+
+
+def _translation_line(
+    shown: TranslationShown, instruments: Mapping[str, Any], lang: str
+) -> str:
+    """ "PHQ-9: source (citation), validated in …" for the report's header."""
+    code = shown["instrument"]
+    name = short_name(code, instruments[code], lang) if code in instruments else code
+    where = shown["source"] + (f" ({shown['citation']})" if shown["citation"] else "")
+    if shown["validated"]:
+        status = gettext("validated in %(population)s") % {
+            "population": shown["population"]
+        }
+    else:
+        status = gettext("working translation, not validated")
+    return gettext("Translation of %(instrument)s: %(source)s; %(status)s") % {
+        "instrument": name,
+        "source": where,
+        "status": status,
+    }

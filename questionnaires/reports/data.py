@@ -13,8 +13,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from questionnaires import selectors
-from questionnaires.models import Organisation, Screening, ScreeningPart
-from questionnaires.reports.context import ReportData, Respondent, instruments_meta
+from questionnaires.models import (
+    InstrumentVersion,
+    Organisation,
+    Screening,
+    ScreeningPart,
+)
+from questionnaires.reports.context import (
+    ReportData,
+    Respondent,
+    TranslationShown,
+    instruments_meta,
+)
 from questionnaires.reports.crisis import Contact, crisis_contacts
 from questionnaires.scoring.definitions import InstrumentDefinition
 
@@ -47,6 +57,7 @@ def report_data(
                 "instruments": list(state.definitions_by_code),
                 "answered_on": part.submitted_at.date().isoformat(),
                 "mode": part.mode,
+                "translations": translations_shown(part, state.versions),
             }
         )
         reader = READER_OF_ROLE.get(part.role)
@@ -142,3 +153,25 @@ def part_report_data(part: ScreeningPart, *, lang: str) -> ReportData:
 def reader_of(part: ScreeningPart) -> str:
     """The audience of a respondent's own summary: ``self`` or ``family``."""
     return READER_OF_ROLE.get(part.role, "family")
+
+
+def translations_shown(
+    part: ScreeningPart, versions: Iterable[InstrumentVersion]
+) -> list[TranslationShown]:
+    """The translations ``part``'s respondent was shown (none for English)."""
+    if part.language == "en":
+        return []
+    shown: list[TranslationShown] = []
+    for version in versions:
+        record = selectors.translation_used(version, part.language)
+        if record is not None:
+            shown.append(
+                {
+                    "instrument": version.instrument.code,
+                    "source": record.source,
+                    "citation": record.citation,
+                    "population": record.population,
+                    "validated": record.is_validated,
+                }
+            )
+    return shown

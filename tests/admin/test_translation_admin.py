@@ -23,6 +23,7 @@ from questionnaires.models import (
 from tests.conftest import PASSWORD
 from tests.factories import SELF, self_link_token
 from tests.views.test_clinician_pages import _full_screening
+from tests.views.test_report_disclosure import pdf_text
 from tests.views.test_respondent_language import NOTE, _pages
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,27 @@ def test_the_clinician_result_names_the_translation_the_respondent_saw(
     assert "Muramatsu K et al." in html
     assert "validated in Japanese adults" in html
     assert "working translation, not validated" in html
+
+
+def test_the_clinician_pdf_names_the_translation_the_respondent_saw(
+    admin: Client,
+    clinician: User,
+    patient: Patient,
+    protocols: dict[str, Any],
+    phq9: InstrumentVersion,
+) -> None:
+    admin.post(reverse(ADD), {**_form(phq9), "publish": "1"})
+    screening = _full_screening(clinician, patient, protocols)
+    screening.parts.filter(role="self").update(language="ja")
+    client = Client()
+    client.force_login(clinician)
+    url = reverse(
+        "questionnaires:screening-report",
+        kwargs={"pk": screening.pk, "audience": "clinician"},
+    )
+
+    text = pdf_text(client.get(url, {"lang": "en"}).content)
+
+    assert "Translation of PHQ-9: Muramatsu K et al." in text
+    assert "validated in Japanese adults" in text
+    assert "working translation, not validated" in text
