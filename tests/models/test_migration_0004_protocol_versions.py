@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("questionnaires", "0003_screenings")]
-AFTER = [("questionnaires", "0004_i19_protocol_versions_golden_cases_patient_codes")]
+AFTER = [("questionnaires", "0004_protocol_versions_golden_cases_patient_codes")]
 
 
 @pytest.fixture

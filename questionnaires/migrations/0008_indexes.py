@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questionnaires", "0007_i18_translation_records"),
+        ("questionnaires", "0007_translation_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

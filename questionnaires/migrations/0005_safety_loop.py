@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0004_i19_protocol_versions_golden_cases_patient_codes'),
+        ('questionnaires', '0004_protocol_versions_golden_cases_patient_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0005_i17_safety_loop'),
+        ('questionnaires', '0005_safety_loop'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questionnaires", "0008_i20_indexes"),
+        ("questionnaires", "0008_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

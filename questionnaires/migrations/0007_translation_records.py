@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0006_i18_staff_language'),
+        ('questionnaires', '0006_staff_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
