@@ -82,7 +82,7 @@ def process_cache(name: str, *, maxsize: int) -> ProcessCache[K, V]:
 
 
 def registered() -> dict[str, ProcessCache[Any, Any]]:
-    """The caches by name (for tests and diagnostics)."""
+    """The caches by name (for tests and for looking inside)."""
     return dict(_registry)
 
 

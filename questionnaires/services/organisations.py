@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -169,40 +170,21 @@ def admin_membership_changes_record(
     by: User,
 ) -> None:
     """Audit memberships the admin's organisation page added, changed or removed."""
-    for membership in added:
+    events: list[tuple[str, Membership, dict[str, Any]]] = [
+        *(("membership.add", m, {}) for m in added),
+        *(("membership.change", m, {"fields": fields}) for m, fields in changed),
+        *(("membership.remove", m, {}) for m in removed),
+    ]
+    for action, membership, extra in events:
         audit_record(
-            action="membership.add",
+            action=action,
             actor=by,
             organisation=membership.organisation,
             target=membership,
             details={
                 "user_id": membership.user_id,
                 "role": membership.role,
-                "via": "admin",
-            },
-        )
-    for membership, fields in changed:
-        audit_record(
-            action="membership.change",
-            actor=by,
-            organisation=membership.organisation,
-            target=membership,
-            details={
-                "user_id": membership.user_id,
-                "role": membership.role,
-                "fields": fields,
-                "via": "admin",
-            },
-        )
-    for membership in removed:
-        audit_record(
-            action="membership.remove",
-            actor=by,
-            organisation=membership.organisation,
-            target=membership,
-            details={
-                "user_id": membership.user_id,
-                "role": membership.role,
+                **extra,
                 "via": "admin",
             },
         )
