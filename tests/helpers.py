@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,3 +56,14 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def waiting_for_a_lock(backend_pid: int) -> bool:
+    """Whether PostgreSQL backend ``backend_pid`` is waiting for a lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+            [backend_pid],
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"

@@ -14,6 +14,7 @@ from questionnaires import selectors
 from questionnaires.models import Patient
 from questionnaires.services import screenings as services
 from tests.factories import self_link_token
+from tests.helpers import waiting_for_a_lock
 
 pytestmark = [
     pytest.mark.skipif(
@@ -21,16 +22,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _waiting_for_a_lock(backend_pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-            [backend_pid],
-        )
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
 
 
 def test_a_save_waiting_for_the_lock_checks_the_answers_committed_meanwhile(
@@ -89,7 +80,7 @@ def test_a_save_waiting_for_the_lock_checks_the_answers_committed_meanwhile(
     assert first_holds_lock.wait(timeout=60)
     two = threading.Thread(target=second)
     two.start()
-    while two.is_alive() and not (second_pid and _waiting_for_a_lock(second_pid[0])):
+    while two.is_alive() and not (second_pid and waiting_for_a_lock(second_pid[0])):
         two.join(timeout=0.05)  # until the second save is blocked on the part's lock
     assert two.is_alive(), errors
     release_first.set()

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from questionnaires.models import Patient, SafetyAlert
 from questionnaires.services import screenings as services
 from tests.factories import self_and_family_screening
+from tests.helpers import waiting_for_a_lock
 
 pytestmark = [
     pytest.mark.skipif(
@@ -22,16 +23,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _waiting_for_a_lock(backend_pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-            [backend_pid],
-        )
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
 
 
 def test_two_parts_turning_urgent_at_once_open_one_alert(
@@ -79,10 +70,10 @@ def test_two_parts_turning_urgent_at_once_open_one_alert(
     two.start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (
-        second_pid and _waiting_for_a_lock(second_pid[0])
+        second_pid and waiting_for_a_lock(second_pid[0])
     ):
         time.sleep(0.05)
-    blocked = bool(second_pid) and _waiting_for_a_lock(second_pid[0])
+    blocked = bool(second_pid) and waiting_for_a_lock(second_pid[0])
     release_first.set()
     one.join(timeout=60)
     two.join(timeout=60)
