@@ -27,6 +27,7 @@ the smoke test); its figures mean nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -221,15 +222,14 @@ class Scenario:
         )
 
 
-def prepare_database(respondents: int) -> Scenario:
-    """Migrate, load the bundled bank and create the respondents (Django in-process)."""
+def database_ready() -> Any:
+    """Set Django up in this process, migrate, load the bundled bank and collect the
+    static files; the page scenario of the largest protocol (bench.benchmarks)."""
     import django
     from django.core.management import call_command
 
     django.setup()
     from bench import benchmarks
-    from questionnaires.models import ScreeningPart
-    from questionnaires.services.screenings import answers_save
 
     quiet = {"verbosity": 0}
     call_command("migrate", interactive=False, **quiet)
@@ -237,6 +237,16 @@ def prepare_database(respondents: int) -> Scenario:
     call_command("collectstatic", interactive=False, **quiet)
     scenario = benchmarks.page_scenario()
     assert scenario is not None  # noqa: S101 (the bundled bank has protocols)
+    return scenario
+
+
+def prepare_database(respondents: int) -> Scenario:
+    """Migrate, load the bundled bank and create the respondents (Django in-process)."""
+    scenario = database_ready()
+    from bench import benchmarks
+    from questionnaires.models import ScreeningPart
+    from questionnaires.services.screenings import answers_save
+
     made = benchmarks.respondents_create(
         scenario.protocol, respondents + 17, label=f"bench-{secrets.token_hex(4)}"
     )
@@ -348,7 +358,9 @@ def server(port: int, workers: int, log: Path) -> Iterator[subprocess.Popen[byte
             wait_ready(port, process, log)
             yield process
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
+            # The server may already have exited (and said why in its log).
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -537,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
                 "SECRET_KEY": secrets.token_urlsafe(32),
                 "ALLOWED_HOSTS": HOST,
                 "DEBUG": "0",
+                # Production settings refuse to start without a mail server; the
+                # benchmark sends nothing anyone reads.
+                "EMAIL_URL": "dummymail://",
                 "SECURE_SSL_REDIRECT": "0",
                 "SECURE_COOKIES": "0",
                 "SECURE_HSTS_SECONDS": "0",
