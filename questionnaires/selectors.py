@@ -248,13 +248,13 @@ def patient_page_for(
 def _urgent_patient_ids(organisation: Organisation) -> list[int]:
     """The patients of the clinic's most recent urgent screenings, most recent first.
 
-    Read from the partial index on urgent screenings, a bounded number of rows.
+    Read from the partial index of open urgent screenings, a bounded number of rows.
     """
     recent = (
         Screening.objects.filter(
             organisation=organisation,
             urgent_at__isnull=False,
-            safety_acknowledgement__isnull=True,
+            safety_acknowledged_at__isnull=True,
         )
         .order_by("-urgent_at")
         .values_list("patient_id", flat=True)[: URGENT_PATIENTS_SHOWN * 4]
@@ -291,7 +291,7 @@ def _patient_rows(patients: QuerySet[Patient]) -> QuerySet[Patient]:
         # A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into
         # one hashed scan of every urgent screening, which grows with the table.
         is_urgent=Subquery(
-            theirs.filter(urgent_at__isnull=False, safety_acknowledgement__isnull=True)
+            theirs.filter(urgent_at__isnull=False, safety_acknowledged_at__isnull=True)
             .order_by("-created_at", "-id")
             .values("urgent_at")[:1]
         ),
@@ -952,11 +952,13 @@ def urgent_queue_for(
     user: AnyUser, *, organisation: Organisation | None = None
 ) -> UrgentQueue:
     """Urgent screenings not yet acknowledged, in the user's clinics (or the one
-    given), oldest first: at most ``URGENT_QUEUE_SHOWN``, so the page stays flat."""
+    given), oldest first: at most ``URGENT_QUEUE_SHOWN``, read from the partial
+    index of open urgent screenings, so the page stays flat however many urgent
+    screenings were acknowledged before."""
     queue = Screening.objects.filter(
         organisation__in=_visible_organisations(user),
         urgent_at__isnull=False,
-        safety_acknowledgement__isnull=True,
+        safety_acknowledged_at__isnull=True,
     )
     if organisation is not None:
         queue = queue.filter(organisation=organisation)

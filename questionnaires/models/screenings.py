@@ -71,6 +71,13 @@ class Screening(models.Model):
         encoder=DjangoJSONEncoder,
     )
     scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    # When an urgent screening's safety step was acknowledged: its
+    # SafetyAcknowledgement's time, kept here too (services.safety.urgent_acknowledge)
+    # so that the open urgent screenings are read from a small partial index rather
+    # than by checking every urgent screening the clinic ever had.
+    safety_acknowledged_at = models.DateTimeField(
+        _("acknowledged"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -92,6 +99,15 @@ class Screening(models.Model):
                 fields=["organisation", "-urgent_at"],
                 name="screening_org_urgent_idx",
                 condition=models.Q(urgent_at__isnull=False),
+            ),
+            # The urgent screenings not yet acknowledged (the urgent queue, the
+            # patient list's top): as few as the clinic's open safety steps.
+            models.Index(
+                fields=["organisation", "urgent_at", "id"],
+                name="screening_open_urgent_idx",
+                condition=models.Q(
+                    urgent_at__isnull=False, safety_acknowledged_at__isnull=True
+                ),
             ),
         ]
         constraints = [

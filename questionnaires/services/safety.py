@@ -252,6 +252,8 @@ def urgent_acknowledge(
     acknowledgement = SafetyAcknowledgement.objects.create(
         screening=locked, outcome=outcome, note=note.strip(), by=by, at=now
     )
+    locked.safety_acknowledged_at = now
+    locked.save(update_fields=["safety_acknowledged_at"])
     SafetyAlert.objects.filter(
         screening=locked, sent_at__isnull=True, cancelled_at__isnull=True
     ).update(cancelled_at=now)

@@ -129,6 +129,10 @@ def test_acknowledging_stops_the_escalation(
     with time_machine.travel(MONDAY_10 + datetime.timedelta(hours=3), tick=False):
         _work()
     assert len(mail.outbox) == 1  # the first alert only
+    screening.refresh_from_db()  # kept on the screening for the urgent queue's index
+    assert screening.safety_acknowledged_at == MONDAY_10 + datetime.timedelta(
+        minutes=20
+    )
     escalation = SafetyAlert.objects.get(screening=screening, step="escalation")
     assert escalation.sent_at is None and escalation.cancelled_at is not None
     event = AuditEvent.objects.get(action="screening.urgent_acknowledge")
