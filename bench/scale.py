@@ -10,8 +10,9 @@ bundled instruments, and fills it with COPY (never one save per row):
   a submitted family part too; their answers are drawn at random (low options more
   likely) from a pool of answer sets, each scored by the scoring engine, whose
   result (with its Japanese and Italian texts, as the app stores it) is the
-  screening's snapshot; a screening is urgent exactly when its result has an urgent
-  flag;
+  screening's snapshot; a screening is urgent exactly when its result has a
+  suicide-risk flag, as the app marks it, and all but the last week's urgent
+  screenings are acknowledged;
 - three audit events per screening (created, part submitted, result viewed).
 
 Then, in-process with Django's test client (warm, one process, like the issue's
@@ -28,9 +29,8 @@ same data: the script only needs the URLs, which are the same.
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
-import io
+import itertools
 import json
 import os
 import random
@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 CLINIC_SHARES = (0.40, 0.30, 0.15, 0.10, 0.05)
@@ -51,8 +51,9 @@ SELF_PROTOCOL = "self_report_brief"
 FAMILY_PROTOCOL = "family"
 FAMILY_SHARE = 0.30
 ANSWER_POOL = 64
-#: The share of answers to a safety item that are the lowest (no risk) option, so
-#: that a few percent of screenings are urgent, as in a clinic.
+#: The share of answers to a risk item (one that can raise an urgent flag) that are
+#: the lowest (no risk) option, so that a few percent of screenings are urgent, as
+#: in a clinic.
 SAFE_SHARE = 0.99
 AGE_RANGE = (13, 29)
 
@@ -61,8 +62,9 @@ AGE_RANGE = (13, 29)
 
 
 @contextmanager
-def scratch_database(admin_url: str, prefix: str) -> Iterator[str]:
-    """A new PostgreSQL database, dropped (with its connections) at the end."""
+def scratch_database(admin_url: str, prefix: str, keep: bool = False) -> Iterator[str]:
+    """A new PostgreSQL database, dropped (with its connections) at the end
+    unless ``keep`` (to read its plans by hand; drop it yourself)."""
     import psycopg2
 
     name = f"{prefix}{secrets.token_hex(4)}"
@@ -78,20 +80,39 @@ def scratch_database(admin_url: str, prefix: str) -> Iterator[str]:
         from django.db import connections
 
         connections.close_all()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f"kept the database {name}", flush=True)
+        else:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 
 
 # --- Synthetic answers through the scoring engine ----------------------------------
 
 
-def _random_value(item: Any, rng: random.Random, age: int) -> Any:
+def risk_items(definition: Any) -> set[str]:
+    """The items that can raise an urgent flag: safety items, and those an urgent
+    flag rule reads (the ASQ's questions 1-4, PHQ-9 item 9, ...)."""
+    from questionnaires.scoring.definitions import AllOf, AnyOf
+
+    found = {item.code for item in definition.items if item.safety}
+    stack = [r.when for r in definition.scoring.flags if r.severity == "urgent"]
+    while stack:
+        condition = stack.pop()
+        if isinstance(condition, AllOf | AnyOf):
+            stack.extend(condition.conditions)
+        elif condition.ref.startswith("item:"):
+            found.add(condition.ref.removeprefix("item:"))
+    return found
+
+
+def _random_value(item: Any, rng: random.Random, age: int, risky: bool) -> Any:
     from questionnaires.scoring.definitions import CHOICE_KINDS
 
     if item.kind in CHOICE_KINDS:
         values = sorted(option.value for option in item.options)
-        if item.safety and rng.random() < SAFE_SHARE:
+        if risky and rng.random() < SAFE_SHARE:
             return values[0]  # most young people screened report no current risk
         weights = [2.0**-n for n in range(len(values))]  # low options more likely
         return rng.choices(values, weights=weights)[0]
@@ -107,20 +128,22 @@ def _random_value(item: Any, rng: random.Random, age: int) -> Any:
 
 def answer_pool(
     definitions: dict[str, Any], size: int, rng: random.Random
-) -> list[tuple[int, dict[str, dict[str, Any]], dict[str, Any], dict[str, Any]]]:
-    """``size`` (age, answers, result, localised results), scored by the engine."""
+) -> list[Pooled]:
+    """``size`` answer sets, each scored by the engine, with the texts to store."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
     from questionnaires.scoring import InvalidInput, score
 
-    pool: list[
-        tuple[int, dict[str, dict[str, Any]], dict[str, Any], dict[str, Any]]
-    ] = []
+    risky = {code: risk_items(d) for code, d in definitions.items()}
+    pool: list[Pooled] = []
     while len(pool) < size:
         age = rng.randint(*AGE_RANGE)
         answers = {
             code: {
                 item.code: value
                 for item in definition.items
-                if (value := _random_value(item, rng, age)) is not None
+                if (value := _random_value(item, rng, age, item.code in risky[code]))
+                is not None
             }
             for code, definition in definitions.items()
         }
@@ -128,47 +151,205 @@ def answer_pool(
             result = score(definitions, answers, age=age)
         except InvalidInput:
             continue
+        snapshot = result.as_json()
         localised = {lang: result.as_json(lang) for lang in ("ja", "it")}
-        pool.append((age, answers, result.as_json(), localised))
+        # Urgent as the app marks it (services.screenings): a suicide-risk flag.
+        urgent = result.flag("suicide_risk") is not None
+        pool.append(
+            Pooled(
+                age,
+                answers,
+                json.dumps(snapshot, cls=DjangoJSONEncoder),
+                json.dumps(localised, cls=DjangoJSONEncoder),
+                urgent,
+            )
+        )
     return pool
 
 
 # --- Filling the database with COPY ------------------------------------------------
 
+#: COPY's text format: a backslash, tab, newline or carriage return is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-class Copier:
-    """Rows for one table, sent with COPY every ``batch`` rows."""
 
-    def __init__(self, cursor: Any, table: str, columns: list[str]) -> None:
-        self.cursor, self.table, self.columns = cursor, table, columns
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-        self.pending = 0
-        self.total = 0
+def copy_field(value: Any) -> str:
+    """One value as a field of COPY's text format (``\\N`` for NULL)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
 
-    def add(self, *values: Any) -> None:
-        self.writer.writerow(["\\N" if v is None else v for v in values])
-        self.pending += 1
-        if self.pending >= 50_000:
-            self.flush()
 
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        self.buffer.seek(0)
-        self.cursor.copy_expert(
-            f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN "
-            "WITH (FORMAT csv, NULL '\\N')",
-            self.buffer,
-        )
-        self.total += self.pending
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-        self.pending = 0
+class LineReader:
+    """A file over an iterator of COPY lines, for ``cursor.copy_expert``.
+
+    psycopg2 calls ``read(size)`` until it returns an empty string; each call
+    returns a few thousand lines, so a table's rows are built while COPY runs and
+    never held in memory all at once.
+    """
+
+    def __init__(self, lines: Iterator[str], per_read: int = 2000) -> None:
+        self.lines, self.per_read = lines, per_read
+
+    def read(self, size: int = -1) -> str:
+        return "".join(itertools.islice(self.lines, self.per_read))
+
+
+def copy_rows(
+    cursor: Any, table: str, columns: list[str], rows: Iterator[dict[str, Any]]
+) -> int:
+    """COPY every row (a dict by column name) into ``table``; the number copied."""
+    count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield "\t".join([copy_field(row[column]) for column in columns]) + "\n"
+
+    cursor.copy_expert(
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN",
+        LineReader(lines()),
+        size=1 << 16,
+    )
+    return count
+
+
+class Pooled(NamedTuple):
+    """One scored answer set, with the text its screening row stores."""
+
+    age: int
+    answers: dict[str, dict[str, Any]]
+    result: str  # the snapshot as JSON, as ``Screening.result`` stores it
+    localised: str  # ``Screening.result_localised``
+    urgent: bool
+
+
+class Planned(NamedTuple):
+    """One screening of the data set, and the ids of the rows that go with it."""
+
+    clinic: int
+    patient: int
+    #: ``(birth_year, sex, created_at)`` on a patient's first screening, else None.
+    new_patient: tuple[int, str, datetime] | None
+    screening: int
+    when: datetime
+    kind: str  # "self" or "both" (with a family part)
+    answer_set: int  # its index in the pool
+    first_part: int
+    first_event: int
+
+
+def plan(
+    screenings: int,
+    seed: int,
+    clinics: list[int],
+    start: dict[str, int],
+    now: datetime,
+) -> Iterator[Planned]:
+    """The data set, one screening at a time; the same for the same arguments.
+
+    Each table's COPY walks it again, so that no table waits for another in memory.
+    """
+    rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, repeatable by seed
+    epoch = now - timedelta(days=3 * 365)
+    # A patient's first screening early enough that the last (90 days apart) is past.
+    span = (now - epoch - timedelta(days=90 * 3 + 1)).total_seconds()
+    patient, screening = start["patient"], start["screening"]
+    part, event = start["part"], start["event"]
+    for clinic, share in zip(clinics, CLINIC_SHARES, strict=True):
+        target = round(screenings * share)
+        made = 0
+        while made < target:
+            patient += 1
+            birth = rng.randint(1995, 2012)
+            sex = rng.choice(("", "female", "male", "other"))
+            first = epoch + timedelta(seconds=rng.random() * span)
+            new: tuple[int, str, datetime] | None = (birth, sex, first)
+            for k in range(min(rng.randint(1, 4), target - made)):
+                made += 1
+                screening += 1
+                when = first + timedelta(days=90 * k, seconds=rng.random() * 3600)
+                kind = "both" if rng.random() < FAMILY_SHARE else "self"
+                index = rng.randrange(ANSWER_POOL)
+                yield Planned(
+                    clinic,
+                    patient,
+                    new,
+                    screening,
+                    when,
+                    kind,
+                    index,
+                    part + 1,
+                    event + 1,
+                )
+                new = None
+                part += 2 if kind == "both" else 1
+                event += len(AUDIT_TRAIL)
+
+
+#: Urgent screenings are acknowledged this long after they became urgent, except
+#: those of the last OPEN_DAYS, whose safety step is still open (the urgent queue).
+ACKNOWLEDGED_AFTER = timedelta(hours=2)
+OPEN_DAYS = 7
+
+#: The screening's columns that hold its scored result (JSON, a few KB).
+SNAPSHOT_COLUMNS = ("result", "result_localised")
+
+#: The audit events of each screening: action, whether the clinician is the actor.
+AUDIT_TRAIL = (
+    ("screening.create", True),
+    ("screening_part.submit", False),
+    ("screening.view_result", True),
+)
+
+
+@contextmanager
+def indexes_built_after(cursor: Any, tables: list[str]) -> Iterator[list[str]]:
+    """Drop the tables' secondary indexes and unique constraints, and build them
+    again at the end: one sorted build is much faster than updating them row by
+    row. Primary keys stay. Inside a transaction, a failure restores them all."""
+    cursor.execute(
+        "SELECT t.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+        " c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+        " LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid"
+        " AND c.conrelid = t.oid AND c.contype IN ('u', 'x')"
+        " WHERE t.relname = ANY(%s) AND t.relkind = 'r' AND NOT i.indisprimary",
+        [tables],
+    )
+    found = cursor.fetchall()
+    for table, index, _, constraint, _ in found:
+        if constraint:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+        else:
+            cursor.execute(f"DROP INDEX {index}")
+    yield [index for _, index, _, _, _ in found]
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    for table, _, definition, constraint, constraint_definition in found:
+        if constraint:
+            cursor.execute(
+                f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" '
+                f"{constraint_definition}"
+            )
+        else:
+            cursor.execute(definition)
 
 
 def fill(screenings: int, seed: int) -> dict[str, Any]:
-    """Create the clinics, patients, screenings, parts, answers and audit events."""
+    """Create the clinics, patients, screenings, parts, answers and audit events.
+
+    One transaction. Foreign keys are not checked row by row (the session runs as a
+    replica, which skips their triggers: every id is assigned here, consistently;
+    ``tests/bench/test_scale.py`` checks them), and the secondary indexes are built
+    once at the end. Returns the seconds taken, per stage, and the rows per table.
+    """
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
@@ -180,12 +361,18 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
         Organisation,
         Patient,
         Protocol,
+        SafetyAcknowledgement,
         Screening,
         ScreeningPart,
     )
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data, repeatable by seed
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def stage(name: str) -> None:
+        stages[name] = round(time.perf_counter() - started - sum(stages.values()), 1)
+
     protocols = {
         code: Protocol.objects.get(code=code)
         for code in (SELF_PROTOCOL, FAMILY_PROTOCOL)
@@ -207,6 +394,7 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
         "self": answer_pool(definitions[SELF_PROTOCOL], ANSWER_POOL, rng),
         "both": answer_pool(both, ANSWER_POOL, rng),
     }
+    stage("scoring the answer pool")
     clinician = User.objects.create_user(username="scale-clinician")
     admin = User.objects.create_user(username="scale-admin")
     clinics = []
@@ -218,176 +406,230 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
         Membership.objects.create(
             user=admin, organisation=clinic, role=Membership.Role.ORG_ADMIN
         )
-        clinics.append(clinic)
+        clinics.append(clinic.pk)
     family_roles = set(definitions[FAMILY_PROTOCOL])
     now = datetime.now(UTC)
-    epoch = now - timedelta(days=3 * 365)
-    span = (now - epoch).total_seconds()
+    open_since = now - timedelta(days=OPEN_DAYS)
+    models = (Patient, Screening, ScreeningPart, Answer, AuditEvent)
+    tables = {model: model._meta.db_table for model in models}
+    columns = {
+        model: [str(f.column) for f in model._meta.concrete_fields] for model in models
+    }
+    rows: dict[str, int] = {}
 
-    def table(model: Any) -> tuple[str, list[str]]:
-        columns = [f.column for f in model._meta.concrete_fields]
-        return model._meta.db_table, columns
-
-    # One transaction: the foreign keys (deferred) are checked once, at the end.
     with transaction.atomic(), connection.cursor() as django_cursor:
         raw = django_cursor.cursor
-        copiers = {
-            model: Copier(raw, *table(model))
-            for model in (Patient, Screening, ScreeningPart, Answer, AuditEvent)
-        }
+        raw.execute("SET LOCAL session_replication_role = replica")
 
         def top(model: Any) -> int:
-            table = model._meta.db_table  # a model's own table name, not input
+            table = tables[model]  # a model's own table name, not input
             raw.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
             return int(raw.fetchone()[0])
 
-        raw.execute("CREATE TEMP TABLE part_pool (part bigint, pool text, role text)")
-        part_pool = Copier(raw, "part_pool", ["part", "pool", "role"])
-        ids = {
+        start = {
             "patient": top(Patient),
             "screening": top(Screening),
             "part": top(ScreeningPart),
             "event": top(AuditEvent),
         }
-        for clinic, share in zip(clinics, CLINIC_SHARES, strict=True):
-            target = round(screenings * share)
-            made = 0
-            while made < target:
-                ids["patient"] += 1
-                patient_id = ids["patient"]
-                birth = rng.randint(1995, 2012)
-                sex = rng.choice(("", "female", "male", "other"))
-                first = epoch + timedelta(seconds=rng.random() * span * 0.9)
-                copiers[Patient].add(
-                    *_row(
-                        copiers[Patient].columns,
-                        id=patient_id,
-                        organisation_id=clinic.pk,
-                        code=f"P{clinic.pk}-{patient_id:07d}",
-                        birth_year=birth,
-                        sex=sex,
-                        created_by_id=clinician.pk,
-                        created_at=first,
-                    )
+
+        def planned() -> Iterator[Planned]:
+            return plan(screenings, seed, clinics, start, now)
+
+        def patients() -> Iterator[dict[str, Any]]:
+            for p in planned():
+                if p.new_patient is not None:
+                    birth, sex, first = p.new_patient
+                    yield {
+                        "id": p.patient,
+                        "organisation_id": p.clinic,
+                        "code": f"P{p.clinic}-{p.patient:07d}",
+                        "birth_year": birth,
+                        "sex": sex,
+                        "created_by_id": clinician.pk,
+                        "created_at": first,
+                    }
+
+        def screening_rows() -> Iterator[dict[str, Any]]:
+            for p in planned():
+                pooled = pools[p.kind][p.answer_set]
+                done = p.when + timedelta(minutes=20)
+                urgent = p.when + timedelta(minutes=5) if pooled.urgent else None
+                yield {
+                    "id": p.screening,
+                    "organisation_id": p.clinic,
+                    "patient_id": p.patient,
+                    "age": pooled.age,
+                    "created_by_id": clinician.pk,
+                    "created_at": p.when,
+                    "urgent_at": urgent,
+                    "safety_acknowledged_at": urgent + ACKNOWLEDGED_AFTER
+                    if urgent and urgent < open_since
+                    else None,
+                    "completed_at": done,
+                    "pool": f"{p.kind}-{p.answer_set}",
+                    "scored_at": done,
+                }
+
+        def part_roles(p: Planned) -> list[tuple[int, str, str]]:
+            roles = [(p.first_part, "self", SELF_PROTOCOL)]
+            if p.kind == "both":
+                roles.append((p.first_part + 1, "informant", FAMILY_PROTOCOL))
+            return roles
+
+        def parts() -> Iterator[dict[str, Any]]:
+            for p in planned():
+                for part, role, protocol_code in part_roles(p):
+                    yield {
+                        "id": part,
+                        "screening_id": p.screening,
+                        "role": role,
+                        "protocol_id": protocols[protocol_code].pk,
+                        "mode": "link",
+                        "status": "submitted",
+                        "language": "ja",
+                        "last_page": 0,
+                        "started_at": p.when,
+                        "submitted_at": p.when + timedelta(minutes=20),
+                        "submitted_by_id": None,
+                        "crisis_at": None,
+                        "result": None,
+                        "created_at": p.when,
+                    }
+
+        def events() -> Iterator[dict[str, Any]]:
+            for p in planned():
+                for n, (action, by_clinician) in enumerate(AUDIT_TRAIL):
+                    yield {
+                        "id": p.first_event + n,
+                        "actor_id": clinician.pk if by_clinician else None,
+                        "actor_label": "" if by_clinician else "respondent",
+                        "action": action,
+                        "organisation_id": p.clinic,
+                        "target_type": "questionnaires.screening",
+                        "target_id": str(p.screening),
+                        "details": f'{{"screening": {p.screening}}}',
+                        "created_at": p.when + timedelta(minutes=len(action)),
+                    }
+
+        def part_pool() -> Iterator[dict[str, Any]]:
+            for p in planned():
+                for part, role, _ in part_roles(p):
+                    yield {
+                        "part": part,
+                        "pool": f"{p.kind}-{p.answer_set}",
+                        "role": role,
+                    }
+
+        def pool_answers() -> Iterator[dict[str, Any]]:
+            for kind, entries in pools.items():
+                for index, pooled in enumerate(entries):
+                    for code, items in pooled.answers.items():
+                        role = "informant" if code in family_roles else "self"
+                        for item_code, value in items.items():
+                            yield {
+                                "pool": f"{kind}-{index}",
+                                "role": role,
+                                "version": version_of[code],
+                                "item": item_code,
+                                "value": json.dumps(value),
+                            }
+
+        with indexes_built_after(raw, list(tables.values())):
+            stage("setting up")
+            # The screenings' result snapshots (a few KB each) are parsed and
+            # compressed once per answer set in a temporary table, and joined in.
+            raw.execute(
+                "CREATE TEMP TABLE pool_result (pool text, result jsonb,"
+                " result_localised jsonb)"
+            )
+            copy_rows(
+                raw,
+                "pool_result",
+                ["pool", "result", "result_localised"],
+                (
+                    {
+                        "pool": f"{kind}-{index}",
+                        "result": pooled.result,
+                        "result_localised": pooled.localised,
+                    }
+                    for kind, entries in pools.items()
+                    for index, pooled in enumerate(entries)
+                ),
+            )
+            plain = [c for c in columns[Screening] if c not in SNAPSHOT_COLUMNS]
+            raw.execute(
+                "CREATE TEMP TABLE screening_plan AS SELECT "  # noqa: S608
+                f"{', '.join(plain)} FROM {tables[Screening]} WITH NO DATA"
+            )
+            raw.execute("ALTER TABLE screening_plan ADD COLUMN pool text")
+            copy_rows(raw, "screening_plan", [*plain, "pool"], screening_rows())
+            raw.execute(
+                f"INSERT INTO {tables[Screening]} "  # noqa: S608 - a model's table
+                f"({', '.join([*plain, *SNAPSHOT_COLUMNS])}) "
+                f"SELECT {', '.join(f's.{c}' for c in plain)}, "
+                f"{', '.join(f'r.{c}' for c in SNAPSHOT_COLUMNS)} "
+                "FROM screening_plan s JOIN pool_result r ON r.pool = s.pool"
+            )
+            rows[str(Screening._meta.model_name)] = raw.rowcount
+            stage(f"COPY {tables[Screening]}")
+            for model, generate in (
+                (Patient, patients),
+                (ScreeningPart, parts),
+                (AuditEvent, events),
+            ):
+                rows[str(model._meta.model_name)] = copy_rows(
+                    raw, tables[model], columns[model], generate()
                 )
-                for k in range(min(rng.randint(1, 4), target - made)):
-                    made += 1
-                    when = first + timedelta(days=90 * k, seconds=rng.random() * 3600)
-                    with_family = rng.random() < FAMILY_SHARE
-                    kind = "both" if with_family else "self"
-                    index = rng.randrange(ANSWER_POOL)
-                    age, answers, result, localised = pools[kind][index]
-                    pool_key = f"{kind}-{index}"
-                    urgent = any(f["severity"] == "urgent" for f in result["flags"])
-                    ids["screening"] += 1
-                    sid = ids["screening"]
-                    copiers[Screening].add(
-                        *_row(
-                            copiers[Screening].columns,
-                            id=sid,
-                            organisation_id=clinic.pk,
-                            patient_id=patient_id,
-                            age=age,
-                            created_by_id=clinician.pk,
-                            created_at=when,
-                            urgent_at=when + timedelta(minutes=5) if urgent else None,
-                            completed_at=when + timedelta(minutes=20),
-                            result=json.dumps(result),
-                            result_localised=json.dumps(localised),
-                            scored_at=when + timedelta(minutes=20),
-                        )
-                    )
-                    roles = [("self", SELF_PROTOCOL)]
-                    if with_family:
-                        roles.append(("informant", FAMILY_PROTOCOL))
-                    for role, protocol_code in roles:
-                        ids["part"] += 1
-                        copiers[ScreeningPart].add(
-                            *_row(
-                                copiers[ScreeningPart].columns,
-                                id=ids["part"],
-                                screening_id=sid,
-                                role=role,
-                                protocol_id=protocols[protocol_code].pk,
-                                mode="link",
-                                status="submitted",
-                                language="ja",
-                                last_page=0,
-                                started_at=when,
-                                submitted_at=when + timedelta(minutes=20),
-                                submitted_by_id=None,
-                                crisis_at=None,
-                                result=None,
-                                created_at=when,
-                            )
-                        )
-                        part_pool.add(ids["part"], pool_key, role)
-                    for action, actor in (
-                        ("screening.create", clinician.pk),
-                        ("screening_part.submit", None),
-                        ("screening.view_result", clinician.pk),
-                    ):
-                        ids["event"] += 1
-                        copiers[AuditEvent].add(
-                            *_row(
-                                copiers[AuditEvent].columns,
-                                id=ids["event"],
-                                actor_id=actor,
-                                actor_label="" if actor else "respondent",
-                                action=action,
-                                organisation_id=clinic.pk,
-                                target_type="questionnaires.screening",
-                                target_id=str(sid),
-                                details=json.dumps({"screening": sid}),
-                                created_at=when + timedelta(minutes=len(action)),
-                            )
-                        )
-        for copier in copiers.values():
-            copier.flush()
-        part_pool.flush()
-        # The answers: each part's pool entry's rows, copied inside PostgreSQL.
+                stage(f"COPY {tables[model]}")
+            raw.execute(
+                "CREATE TEMP TABLE part_pool (part bigint, pool text, role text)"
+            )
+            copy_rows(raw, "part_pool", ["part", "pool", "role"], part_pool())
+            raw.execute(
+                "CREATE TEMP TABLE pool_answer (pool text, role text, version bigint,"
+                " item text, value jsonb)"
+            )
+            copy_rows(
+                raw,
+                "pool_answer",
+                ["pool", "role", "version", "item", "value"],
+                pool_answers(),
+            )
+            # The answers: each part's pool entry's rows, copied inside PostgreSQL.
+            raw.execute(
+                f"INSERT INTO {tables[Answer]} "  # noqa: S608 - a model's table
+                "(part_id, instrument_version_id, item_code, option_code, value, "
+                "updated_at) SELECT pp.part, pa.version, pa.item, '', pa.value, now() "
+                "FROM part_pool pp JOIN pool_answer pa "
+                "ON pa.pool = pp.pool AND pa.role = pp.role"
+            )
+            rows[str(Answer._meta.model_name)] = raw.rowcount
+            stage(f"INSERT {tables[Answer]}")
+        stage("building the indexes")
+        # The safety steps of all but the last OPEN_DAYS' urgent screenings are done.
         raw.execute(
-            "CREATE TEMP TABLE pool_answer (pool text, role text, version bigint, "
-            "item text, value jsonb)"
+            f"INSERT INTO {SafetyAcknowledgement._meta.db_table} "  # noqa: S608
+            "(screening_id, outcome, note, by_id, at) "
+            "SELECT id, %s, '', %s, urgent_at + %s "
+            f"FROM {tables[Screening]} WHERE urgent_at < %s",
+            [
+                SafetyAcknowledgement.Outcome.ASSESSED,
+                clinician.pk,
+                ACKNOWLEDGED_AFTER,
+                open_since,
+            ],
         )
-        pool_rows = Copier(
-            raw, "pool_answer", ["pool", "role", "version", "item", "value"]
-        )
-        for kind, entries in pools.items():
-            for index, (_, answers, _, _) in enumerate(entries):
-                for code, items in answers.items():
-                    role = "informant" if code in family_roles else "self"
-                    for item_code, value in items.items():
-                        pool_rows.add(
-                            f"{kind}-{index}",
-                            role,
-                            version_of[code],
-                            item_code,
-                            json.dumps(value),
-                        )
-        pool_rows.flush()
-        answer_table = Answer._meta.db_table
-        raw.execute(
-            f"INSERT INTO {answer_table} "  # noqa: S608 - a model's table
-            "(part_id, instrument_version_id, item_code, option_code, value, "
-            "updated_at) SELECT pp.part, pa.version, pa.item, '', pa.value, now() "
-            "FROM part_pool pp JOIN pool_answer pa "
-            "ON pa.pool = pp.pool AND pa.role = pp.role"
-        )
-        copiers[Answer].total = raw.rowcount
-        for model in copiers:
-            name = model._meta.db_table  # a model's own table name, not input
+        rows[str(SafetyAcknowledgement._meta.model_name)] = raw.rowcount
+        for name in tables.values():  # a model's own table name, not input
             sql = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"  # noqa: E501, S608
             raw.execute(sql)
+    stage("commit")
     connection.close()
     _vacuum_analyze()
+    stage("VACUUM ANALYZE")
     elapsed = time.perf_counter() - started
-    rows = {m._meta.model_name: c.total for m, c in copiers.items()}
-    return {"seconds": round(elapsed, 1), "rows": rows}
-
-
-def _row(columns: list[str], **values: Any) -> list[Any]:
-    return [values[c] for c in columns]
+    return {"seconds": round(elapsed, 1), "stages": stages, "rows": rows}
 
 
 def _vacuum_analyze() -> None:
@@ -592,7 +834,7 @@ def export_figures(clinic: Any) -> dict[str, Any]:
 
 
 def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
-    with scratch_database(args.admin_url, args.prefix) as url:
+    with scratch_database(args.admin_url, args.prefix, args.keep) as url:
         os.environ["DATABASE_URL"] = url
         from django.conf import settings
         from django.core.management import call_command
@@ -604,12 +846,36 @@ def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
         call_command("load_instruments", stdout=open(os.devnull, "w"))  # noqa: SIM115
         filled = fill(size, args.seed)
         print(
-            f"{size:,} screenings: filled in {filled['seconds']} s {filled['rows']}",
+            f"{size:,} screenings: filled in {filled['seconds']} s {filled['rows']}\n"
+            f"  stages (s): {filled['stages']}",
             flush=True,
         )
-        figures = measure(args.repeat)
+        storage = database_sizes()
+        print(f"  sizes (MiB): {storage}", flush=True)
+        figures = {} if args.fill_only else measure(args.repeat)
         connections.close_all()
-    return {"screenings": size, "fill": filled, "pages": figures}
+    return {"screenings": size, "fill": filled, "storage": storage, "pages": figures}
+
+
+def database_sizes() -> dict[str, Any]:
+    """The database's size and its biggest tables' (heap with TOAST, indexes), MiB."""
+    from django.db import connection
+
+    mib = 2**20
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'r' AND n.nspname = 'public'"
+            " ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 6"
+        )
+        tables = {
+            name: {"table": round(heap / mib, 1), "indexes": round(index / mib, 1)}
+            for name, heap, index in cursor.fetchall()
+        }
+    return {"database": round(total / mib, 1), "tables": tables}
 
 
 def _parse(url: str) -> dict[str, Any]:
@@ -631,6 +897,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--prefix", default="hikiscreen_scale_")
     parser.add_argument("--project", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each database (drop it yourself)"
+    )
+    parser.add_argument(
+        "--fill-only",
+        action="store_true",
+        help="fill each size and report its size and time, measure no page",
+    )
     return parser.parse_args(argv)
 
 
