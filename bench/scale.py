@@ -232,7 +232,7 @@ class Pooled(NamedTuple):
 
 
 class Planned(NamedTuple):
-    """One screening of the data set, and the ids of the rows that go with it."""
+    """One screening of the data set, with its patient."""
 
     clinic: int
     patient: int
@@ -242,8 +242,6 @@ class Planned(NamedTuple):
     when: datetime
     kind: str  # "self" or "both" (with a family part)
     answer_set: int  # its index in the pool
-    first_part: int
-    first_event: int
 
 
 def plan(
@@ -255,14 +253,15 @@ def plan(
 ) -> Iterator[Planned]:
     """The data set, one screening at a time; the same for the same arguments.
 
-    Each table's COPY walks it again, so that no table waits for another in memory.
+    The patients' COPY and the screenings' walk it in turn, so that neither waits
+    for the other in memory; parts, answers and audit events are made from the
+    screenings in PostgreSQL.
     """
     rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, repeatable by seed
     epoch = now - timedelta(days=3 * 365)
     # A patient's first screening early enough that the last (90 days apart) is past.
     span = (now - epoch - timedelta(days=90 * 3 + 1)).total_seconds()
     patient, screening = start["patient"], start["screening"]
-    part, event = start["part"], start["event"]
     for clinic, share in zip(clinics, CLINIC_SHARES, strict=True):
         target = round(screenings * share)
         made = 0
@@ -278,20 +277,8 @@ def plan(
                 when = first + timedelta(days=90 * k, seconds=rng.random() * 3600)
                 kind = "both" if rng.random() < FAMILY_SHARE else "self"
                 index = rng.randrange(ANSWER_POOL)
-                yield Planned(
-                    clinic,
-                    patient,
-                    new,
-                    screening,
-                    when,
-                    kind,
-                    index,
-                    part + 1,
-                    event + 1,
-                )
+                yield Planned(clinic, patient, new, screening, when, kind, index)
                 new = None
-                part += 2 if kind == "both" else 1
-                event += len(AUDIT_TRAIL)
 
 
 #: Urgent screenings are acknowledged this long after they became urgent, except
@@ -308,6 +295,24 @@ AUDIT_TRAIL = (
     ("screening_part.submit", False),
     ("screening.view_result", True),
 )
+
+
+def insert_select(
+    cursor: Any,
+    table: str,
+    values: dict[str, str],
+    source: str,
+    params: list[Any] | None = None,
+) -> int:
+    """``INSERT INTO table (columns) SELECT expressions source``: rows made from
+    others inside PostgreSQL. ``values`` maps each column to its SQL expression
+    (written here, never input). The number of rows inserted."""
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(values)}) "  # noqa: S608
+        f"SELECT {', '.join(values.values())} {source}",
+        params,
+    )
+    return int(cursor.rowcount)
 
 
 @contextmanager
@@ -429,8 +434,6 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
         start = {
             "patient": top(Patient),
             "screening": top(Screening),
-            "part": top(ScreeningPart),
-            "event": top(AuditEvent),
         }
 
         def planned() -> Iterator[Planned]:
@@ -470,56 +473,6 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                     "pool": f"{p.kind}-{p.answer_set}",
                     "scored_at": done,
                 }
-
-        def part_roles(p: Planned) -> list[tuple[int, str, str]]:
-            roles = [(p.first_part, "self", SELF_PROTOCOL)]
-            if p.kind == "both":
-                roles.append((p.first_part + 1, "informant", FAMILY_PROTOCOL))
-            return roles
-
-        def parts() -> Iterator[dict[str, Any]]:
-            for p in planned():
-                for part, role, protocol_code in part_roles(p):
-                    yield {
-                        "id": part,
-                        "screening_id": p.screening,
-                        "role": role,
-                        "protocol_id": protocols[protocol_code].pk,
-                        "mode": "link",
-                        "status": "submitted",
-                        "language": "ja",
-                        "last_page": 0,
-                        "started_at": p.when,
-                        "submitted_at": p.when + timedelta(minutes=20),
-                        "submitted_by_id": None,
-                        "crisis_at": None,
-                        "result": None,
-                        "created_at": p.when,
-                    }
-
-        def events() -> Iterator[dict[str, Any]]:
-            for p in planned():
-                for n, (action, by_clinician) in enumerate(AUDIT_TRAIL):
-                    yield {
-                        "id": p.first_event + n,
-                        "actor_id": clinician.pk if by_clinician else None,
-                        "actor_label": "" if by_clinician else "respondent",
-                        "action": action,
-                        "organisation_id": p.clinic,
-                        "target_type": "questionnaires.screening",
-                        "target_id": str(p.screening),
-                        "details": f'{{"screening": {p.screening}}}',
-                        "created_at": p.when + timedelta(minutes=len(action)),
-                    }
-
-        def part_pool() -> Iterator[dict[str, Any]]:
-            for p in planned():
-                for part, role, _ in part_roles(p):
-                    yield {
-                        "part": part,
-                        "pool": f"{p.kind}-{p.answer_set}",
-                        "role": role,
-                    }
 
         def pool_answers() -> Iterator[dict[str, Any]]:
             for kind, entries in pools.items():
@@ -573,19 +526,64 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
             )
             rows[str(Screening._meta.model_name)] = raw.rowcount
             stage(f"COPY {tables[Screening]}")
-            for model, generate in (
-                (Patient, patients),
-                (ScreeningPart, parts),
-                (AuditEvent, events),
-            ):
-                rows[str(model._meta.model_name)] = copy_rows(
-                    raw, tables[model], columns[model], generate()
-                )
-                stage(f"COPY {tables[model]}")
-            raw.execute(
-                "CREATE TEMP TABLE part_pool (part bigint, pool text, role text)"
+            rows["patient"] = copy_rows(
+                raw, tables[Patient], columns[Patient], patients()
             )
-            copy_rows(raw, "part_pool", ["part", "pool", "role"], part_pool())
+            stage(f"COPY {tables[Patient]}")
+            raw.execute("SET LOCAL work_mem = '256MB'")  # the joins below, in memory
+            raw.execute("ANALYZE screening_plan")
+            # Parts and audit events follow from the screenings: made in PostgreSQL.
+            rows["screeningpart"] = insert_select(
+                raw,
+                tables[ScreeningPart],
+                {
+                    "screening_id": "s.id",
+                    "role": "r.role",
+                    "protocol_id": "r.protocol",
+                    "mode": "'link'",
+                    "status": "'submitted'",
+                    "language": "'ja'",
+                    "last_page": "0",
+                    "started_at": "s.created_at",
+                    "submitted_at": "s.completed_at",
+                    "submitted_by_id": "NULL",
+                    "crisis_at": "NULL",
+                    "result": "NULL",
+                    "created_at": "s.created_at",
+                },
+                "FROM screening_plan s JOIN (VALUES ('self', %s, ''),"
+                " ('informant', %s, 'both-')) AS r(role, protocol, pool)"
+                " ON s.pool LIKE r.pool || '%%'",
+                [protocols[SELF_PROTOCOL].pk, protocols[FAMILY_PROTOCOL].pk],
+            )
+            stage(f"INSERT {tables[ScreeningPart]}")
+            rows["auditevent"] = insert_select(
+                raw,
+                tables[AuditEvent],
+                {
+                    "actor_id": "CASE WHEN t.by_clinician THEN %s END",
+                    "actor_label": "CASE WHEN t.by_clinician THEN '' "
+                    "ELSE 'respondent' END",
+                    "action": "t.action",
+                    "organisation_id": "s.organisation_id",
+                    "target_type": "'questionnaires.screening'",
+                    "target_id": "s.id::text",
+                    "details": "jsonb_build_object('screening', s.id)",
+                    "created_at": "s.created_at + t.minutes * interval '1 minute'",
+                },
+                "FROM screening_plan s CROSS JOIN (VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(AUDIT_TRAIL))
+                + ") AS t(action, by_clinician, minutes)",
+                [
+                    clinician.pk,
+                    *(
+                        value
+                        for action, by_clinician in AUDIT_TRAIL
+                        for value in (action, by_clinician, len(action))
+                    ),
+                ],
+            )
+            stage(f"INSERT {tables[AuditEvent]}")
             raw.execute(
                 "CREATE TEMP TABLE pool_answer (pool text, role text, version bigint,"
                 " item text, value jsonb)"
@@ -596,15 +594,24 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                 ["pool", "role", "version", "item", "value"],
                 pool_answers(),
             )
-            # The answers: each part's pool entry's rows, copied inside PostgreSQL.
-            raw.execute(
-                f"INSERT INTO {tables[Answer]} "  # noqa: S608 - a model's table
-                "(part_id, instrument_version_id, item_code, option_code, value, "
-                "updated_at) SELECT pp.part, pa.version, pa.item, '', pa.value, now() "
-                "FROM part_pool pp JOIN pool_answer pa "
-                "ON pa.pool = pp.pool AND pa.role = pp.role"
+            # Statistics for the joins (temporary tables are never auto-analysed).
+            raw.execute(f"ANALYZE screening_plan, pool_answer, {tables[ScreeningPart]}")
+            # The answers: each part's answer set's rows, copied inside PostgreSQL.
+            rows["answer"] = insert_select(
+                raw,
+                tables[Answer],
+                {
+                    "part_id": "p.id",
+                    "instrument_version_id": "a.version",
+                    "item_code": "a.item",
+                    "option_code": "''",
+                    "value": "a.value",
+                    "updated_at": "p.submitted_at",
+                },
+                f"FROM {tables[ScreeningPart]} p "
+                "JOIN screening_plan s ON s.id = p.screening_id "
+                "JOIN pool_answer a ON a.pool = s.pool AND a.role = p.role",
             )
-            rows[str(Answer._meta.model_name)] = raw.rowcount
             stage(f"INSERT {tables[Answer]}")
         stage("building the indexes")
         # The safety steps of all but the last OPEN_DAYS' urgent screenings are done.
