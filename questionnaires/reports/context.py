@@ -385,7 +385,7 @@ def _because_text(
             "label_value",
             lang,
             label=short_name(code, instruments.get(code, {}), lang),
-            value=", ".join(parts),
+            value=texts.join(parts, lang),
         )
         for code, parts in grouped.items()
     ]
@@ -538,11 +538,14 @@ def _clinician(
         "respondents": [
             {
                 "role": t(f"role.{r['role']}"),
-                "instruments": ", ".join(
-                    f"{short_name(c, instruments[c], lang)} "
-                    + t("version_short", version=instruments[c]["version"])
-                    for c in r["instruments"]
-                    if c in instruments
+                "instruments": texts.join(
+                    (
+                        f"{short_name(c, instruments[c], lang)} "
+                        + t("version_short", version=instruments[c]["version"])
+                        for c in r["instruments"]
+                        if c in instruments
+                    ),
+                    lang,
                 ),
                 "answered_on": format_date(r.get("answered_on"), lang),
                 "mode": t(f"mode.{r['mode']}") if r.get("mode") else "",
@@ -708,7 +711,7 @@ def _no_total(
     ]
     if not names:
         return ""
-    return texts.text("no_total_modules", lang, names=", ".join(names))
+    return texts.text("no_total_modules", lang, names=texts.join(names, lang))
 
 
 def _licence_summary(note: str) -> str:
@@ -811,11 +814,15 @@ def _score_row(
         texts.text(
             "missing_items",
             lang,
-            items="; ".join(
-                f"{code} ({_localised(item_texts[code], lang)})"
-                if code in item_texts
-                else code
-                for code in missing
+            items=texts.join(
+                (
+                    f"{code} ({_localised(item_texts[code], lang)})"
+                    if code in item_texts
+                    else code
+                    for code in missing
+                ),
+                lang,
+                long=True,
             ),
         )
         if missing
@@ -856,8 +863,14 @@ def _score_row(
         "may_change": _may_change(meta, lang)
         if missing and lower_bound is None
         else "",
+        # A cut-off's source is the bank's published note (a citation, in English)
+        # unless the report has a message of its own for it.
         "cutoff_sources": [
-            texts.text(source, lang) if texts.has(source) else source
+            {
+                "label": texts.text("cutoff_source", lang),
+                "text": texts.text(source, lang) if texts.has(source) else source,
+                "lang": lang if texts.has(source) else "en",
+            }
             for source in meta.get("cutoff_sources", [])
         ],
         "band_label": band_label,
@@ -866,31 +879,38 @@ def _score_row(
         ],
         "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
         # The chart's alternative text (PDF/UA): everything the bar shows, in words.
-        "chart_label": "; ".join(
-            part
-            for part in (
-                texts.text(
-                    "label_value",
-                    lang,
-                    label=short_name(code, meta, lang),
-                    value=(
-                        texts.text(
-                            "score_of",
-                            lang,
-                            total=format_number(total),
-                            max=format_number(hi),
-                        )
-                        if total is not None
-                        else texts.text("incomplete_items", lang, n=len(missing))
+        "chart_label": texts.join(
+            (
+                part
+                for part in (
+                    texts.text(
+                        "label_value",
+                        lang,
+                        label=short_name(code, meta, lang),
+                        value=(
+                            texts.text(
+                                "score_of",
+                                lang,
+                                total=format_number(total),
+                                max=format_number(hi),
+                            )
+                            if total is not None
+                            else texts.text("incomplete_items", lang, n=len(missing))
+                        ),
                     ),
-                ),
-                ", ".join(
-                    texts.text("cutoff", lang, value=format_number(c))
-                    for c in meta["cutoffs"]
-                ),
-                band_label,
-            )
-            if part
+                    texts.join(
+                        (
+                            texts.text("cutoff", lang, value=format_number(c))
+                            for c in meta["cutoffs"]
+                        ),
+                        lang,
+                    ),
+                    band_label,
+                )
+                if part
+            ),
+            lang,
+            long=True,
         ),
         "subscales": subscales,
     }

@@ -35,7 +35,7 @@ from questionnaires.forms.screening import (
     ScreeningStartForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
-from questionnaires.reports import charts
+from questionnaires.reports import charts, texts
 from questionnaires.reports.context import report_context, suicide_share_suggestion
 from questionnaires.reports.data import crisis_contacts_for, screening_report_data
 from questionnaires.scoring.rules import natural
@@ -342,8 +342,8 @@ def criteria_hints(
                 for code in sources
                 if given.get(code) is not None
             ]
-            said = ", ".join(values) if values else _("not answered")
-            parts.append(f"{label}: {said}")
+            said = texts.join(values) if values else _("not answered")
+            parts.append(texts.text("label_value", label=label, value=said))
         hints[item] = " · ".join(parts)
     return hints
 
@@ -445,5 +445,11 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             if screening.is_urgent
             else (),
             "translations": selectors.translations_used_for(screening),
+            # The family summary in the language the family answered in, else the
+            # clinician's own.
+            "family_language": selectors.answered_language(
+                screening, ScreeningPart.Role.INFORMANT
+            )
+            or lang,
         },
     )
