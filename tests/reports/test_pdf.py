@@ -312,3 +312,13 @@ def test_every_chart_carries_its_label_as_alternative_text(lang):
     if lang == "en":  # Latin-1 text is stored as is; check the words themselves
         for score in ctx["scores"]:
             assert b"/Alt (" + score["chart_label"].encode() in inflated
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clinician_pdf_names_the_instruments_in_its_language(lang):
+    name = {
+        "en": "Patient Health Questionnaire-9 (PHQ-9)",
+        "ja": "こころとからだの質問票（PHQ-9）",
+        "it": "Questionario sulla salute del paziente, 9 item (PHQ-9)",
+    }[lang]
+    assert squash(name, lang) in text("positive", "clinician", lang)

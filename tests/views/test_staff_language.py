@@ -124,3 +124,24 @@ def test_an_unknown_language_is_refused(client: Client, clinician: User) -> None
     response = client.post(reverse("account-language"), {"language": "xx"})
     assert response.status_code == 200
     assert not StaffProfile.objects.filter(user=clinician).exists()
+
+
+def test_the_result_page_and_pdf_name_the_instruments_in_the_clinicians_language(
+    japanese_clinician: Client,
+    clinician: User,
+    patient: Patient,
+    protocols: dict[str, Any],
+) -> None:
+    screening = _full_screening(clinician, patient, protocols)
+    page = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
+    text = japanese_clinician.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "こころとからだの質問票（PHQ-9）" in text
+    assert "Patient Health Questionnaire" not in text
+    kwargs = {"pk": screening.pk, "audience": "clinician"}
+    report = reverse("questionnaires:screening-report", kwargs=kwargs)
+    pdf = _pdf_text(japanese_clinician.get(report).content)
+    assert "こころとからだの質問票（PHQ-9）" in pdf
+    assert "自殺リスクのスクリーニング質問（ASQ）" in pdf
+    italian = _pdf_text(japanese_clinician.get(report, {"lang": "it"}).content)
+    assert "Questionariosullasalutedelpaziente,9item(PHQ-9)" in italian
+    assert "Domandediscreeningdelrischiodisuicidio(ASQ)" in italian
