@@ -28,6 +28,7 @@ from typing import Any, NotRequired, TypedDict
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from questionnaires.bank.names import instrument_name
 from questionnaires.reports import texts
 from questionnaires.reports.crisis import (
     Contact,
@@ -595,7 +596,7 @@ def _clinician(
         "how_to_read": texts.lines("how_to_read", lang),
         "references": [
             {
-                "name": _localised(m["name"], lang),
+                "name": instrument_name(m["name"], lang),
                 "version": t("version_short", version=m["version"]),
                 "citation": m["citation"],
                 "licence": _licence_summary(m["licence"]),
@@ -843,7 +844,7 @@ def _score_row(
         )
     return {
         "code": code,
-        "name": _localised(meta["name"], lang),
+        "name": instrument_name(meta["name"], lang),
         "short_name": short_name(code, meta, lang),
         "version": texts.text("version_short", lang, version=meta["version"]),
         "total": format_number(total),

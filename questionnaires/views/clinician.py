@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questionnaires import selectors
-from questionnaires.bank.flow import text_in
+from questionnaires.bank.names import instrument_name
 from questionnaires.forms.patients import PatientEraseForm
 from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.forms.screening import (
@@ -406,7 +406,9 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": part.screening,
             "patient": part.screening.patient,
             "part": part,
-            "forms": [(text_in(form.definition.name, lang), form) for form in forms],
+            "forms": [
+                (instrument_name(form.definition.name, lang), form) for form in forms
+            ],
             "errors": sum(len(form.errors) for form in forms if form.is_bound),
         },
     )

@@ -288,6 +288,24 @@ def test_render_report_command_writes_the_pdf(tmp_path: Path):
     assert info(out.read_bytes())["Title"].startswith("Riepilogo dello screening")
 
 
+def test_render_report_command_speaks_japanese_from_the_catalogues(tmp_path: Path):
+    out = tmp_path / "report.pdf"
+    call_command(
+        "render_report",
+        str(EXAMPLES / "positive.json"),
+        audience="clinician",
+        lang="ja",
+        out=str(out),
+    )
+    raw = poppler("pdftotext", out.read_bytes(), "-enc", "UTF-8")
+    content = re.sub(r"\s+", "", raw)
+    outcome = example("positive").snapshot["outcome"]["category"]
+    recommendation = wording.recommendation(outcome, "ja")
+    assert recommendation != wording.recommendation(outcome, "en")
+    assert squash(recommendation, "ja")[:30] in content
+    assert "こころとからだの質問票（PHQ-9）" in content
+
+
 def test_render_report_command_refuses_bad_input_with_the_engines_message(
     tmp_path: Path,
 ):
@@ -312,3 +330,13 @@ def test_every_chart_carries_its_label_as_alternative_text(lang):
     if lang == "en":  # Latin-1 text is stored as is; check the words themselves
         for score in ctx["scores"]:
             assert b"/Alt (" + score["chart_label"].encode() in inflated
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clinician_pdf_names_the_instruments_in_its_language(lang):
+    name = {
+        "en": "Patient Health Questionnaire-9 (PHQ-9)",
+        "ja": "こころとからだの質問票（PHQ-9）",
+        "it": "Questionario sulla salute del paziente, 9 item (PHQ-9)",
+    }[lang]
+    assert squash(name, lang) in text("positive", "clinician", lang)

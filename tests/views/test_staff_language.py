@@ -182,3 +182,21 @@ def test_japanese_pages_write_lists_and_cutoff_sources_the_japanese_way(
     # The respondents' instruments, one list with the ideographic comma.
     assert re.search(r"第\d+版、", page)
     assert not re.search(r"第\d+版, ", page)
+
+
+def test_the_result_page_and_pdf_name_the_instruments_in_the_clinicians_language(
+    japanese_clinician: Client, full_screening: Screening
+) -> None:
+    screening = full_screening
+    page = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
+    text = japanese_clinician.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "こころとからだの質問票（PHQ-9）" in text
+    assert "Patient Health Questionnaire" not in text
+    kwargs = {"pk": screening.pk, "audience": "clinician"}
+    report = reverse("questionnaires:screening-report", kwargs=kwargs)
+    pdf = _pdf_text(japanese_clinician.get(report).content)
+    assert "こころとからだの質問票（PHQ-9）" in pdf
+    assert "自殺リスクのスクリーニング質問（ASQ）" in pdf
+    italian = _pdf_text(japanese_clinician.get(report, {"lang": "it"}).content)
+    assert "Questionariosullasalutedelpaziente,9item(PHQ-9)" in italian
+    assert "Domandediscreeningdelrischiodisuicidio(ASQ)" in italian
