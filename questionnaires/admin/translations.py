@@ -1,8 +1,11 @@
 """Instrument translations: a clinic's licensed text entered in one step.
 
-Choose a published version and a language, paste the items (one per line, in
-order) and the answer labels, preview them beside the English, then publish. The
-record is never edited afterwards (a corrected translation needs a new version).
+Choose the current version of an instrument and a language, paste the items (one
+per line, in order) and the answer labels, preview them beside the English, then
+publish: the translation becomes a new version of the instrument (the publishing
+service's checks and protocol roll-out), and the earlier version stays as it was
+for the answers given to it. The record is never edited afterwards (a corrected
+translation is published again, as a further version).
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     instructions=cleaned["instructions"],
                 )
                 if "publish" in request.POST:
-                    record = translations.translation_publish(
+                    release = translations.translation_publish(
                         version=version,
                         language=cleaned["language"],
                         kind=cleaned["kind"],
@@ -88,11 +91,7 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                         text=text,
                         by=staff_user(request),
                     )
-                    messages.success(
-                        request,
-                        _("Published: %(record)s. Respondents now see it.")
-                        % {"record": record},
-                    )
+                    _report(request, release)
                     return redirect("admin:questionnaires_translationrecord_changelist")
             except BankError as exc:
                 for problem in exc.problems:
@@ -111,6 +110,25 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 "source": translations.translation_source(version) if version else None,
                 **context,
             },
+        )
+
+
+def _report(request: HttpRequest, release: translations.TranslationRelease) -> None:
+    """Say what was published, and any protocol still waiting for something else."""
+    messages.success(
+        request,
+        _(
+            "Published %(new)s with the translation (%(old)s is kept for the answers "
+            "given to it). New screenings use it from now on."
+        )
+        % {"new": release.version, "old": release.previous},
+    )
+    waiting = [p for p in release.protocols if p.status == p.Status.DRAFT]
+    if waiting:
+        messages.warning(
+            request,
+            _("Drafted but not yet published (another part is not ready): %(names)s")
+            % {"names": ", ".join(str(p) for p in waiting)},
         )
 
 
