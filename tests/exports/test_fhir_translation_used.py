@@ -7,11 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from questionnaires.exports import fhir, streams
-from questionnaires.models import InstrumentVersion, Screening, TranslationRecord
+from questionnaires.models import Patient, Protocol, Screening
+from questionnaires.services import screenings as services
+from tests.exports.conftest import answer_every_item
+from tests.factories import FAMILY, SELF, publish_translation, self_and_family_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +49,27 @@ def _named(response: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def test_a_japanese_respondents_responses_name_the_translation_each_was_read_in(
-    submitted: Screening,
+    clinician: User, patient: Patient, protocols: dict[str, Any], admin_user: User
 ) -> None:
-    submitted.parts.filter(role="self").update(language="ja")
-    TranslationRecord.objects.create(
-        version=InstrumentVersion.objects.get(instrument__code="phq9", number=1),
-        language="ja",
-        kind=TranslationRecord.Kind.VALIDATED,
+    publish_translation(
+        "phq9",
+        "ja",
+        by=admin_user,
         source="Muramatsu K et al. (placeholder for the test)",
         citation="Psychol Rep 2007;101(3):952-960",
         licence="Free to reproduce and translate",
-        population="Japanese adults",
-        text={"instructions": "", "items": {}, "options": {}},
     )
+    current = {
+        code: Protocol.objects.get(code=code, status=Protocol.Status.PUBLISHED)
+        for code in (SELF, FAMILY)
+    }
+    submitted = self_and_family_screening(
+        patient=patient, by=clinician, protocols=current
+    )
+    for part in submitted.parts.all():
+        answer_every_item(part)
+        services.part_submit(part=part)
+    submitted.parts.filter(role="self").update(language="ja")
 
     responses = _responses(submitted)
 
