@@ -67,12 +67,17 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not self.has_add_permission(request):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
-        form = TranslationEntryForm(data, initial=request.GET.dict())
+        form = TranslationEntryForm(
+            data, request.FILES or None, initial=request.GET.dict()
+        )
         context: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             cleaned = form.cleaned_data
             version = cleaned["version"]
             try:
+                if cleaned["csv_text"]:
+                    form = _filled_from(form, request, cleaned["csv_text"])
+                    cleaned = form.cleaned_data
                 text = translations.translation_text(
                     version,
                     items=cleaned["items"],
@@ -111,6 +116,27 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 **context,
             },
         )
+
+
+def _filled_from(
+    form: TranslationEntryForm, request: HttpRequest, csv_text: str
+) -> TranslationEntryForm:
+    """The form again with the uploaded CSV in its boxes, so that the preview's
+    Publish sends what was shown (a file is not sent twice)."""
+    pasted = translations.translation_from_csv(form.cleaned_data["version"], csv_text)
+    filled = TranslationEntryForm(
+        {
+            **request.POST.dict(),
+            "items": pasted.items,
+            "labels": pasted.labels,
+            "instructions": pasted.instructions,
+        }
+    )
+    if not filled.is_valid():
+        raise BankError(
+            [error for errors in filled.errors.values() for error in errors]
+        )
+    return filled
 
 
 def _report(request: HttpRequest, release: translations.TranslationRelease) -> None:

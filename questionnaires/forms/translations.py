@@ -75,13 +75,38 @@ class TranslationEntryForm(forms.Form):
     )
     items = forms.CharField(
         label=_("Items, one per line, in order"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Numbering such as “1.” at the start of a line is dropped."),
     )
     labels = forms.CharField(
         label=_("Answer labels, one per line, in the order listed"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    upload = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_(
+            "Header code,text; a code is an item code, instructions, or answer:N "
+            "for the N-th answer label listed. It fills the boxes above."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("upload")
+        data["csv_text"] = ""
+        if upload is not None:
+            try:
+                data["csv_text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("upload", _("Save the CSV as UTF-8 and upload again."))
+        elif not (data.get("items") or "").strip():
+            self.add_error(
+                "items", _("Paste the items, one per line, or upload a CSV.")
+            )
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,8 @@ Scoring is by code and value, so a translation never changes what an answer mean
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -147,6 +149,48 @@ def translation_text(
             if item.options
         },
     }
+
+
+@dataclass(frozen=True)
+class PastedText:
+    """A translation as the entry page's three boxes hold it."""
+
+    items: str
+    labels: str
+    instructions: str
+
+
+def translation_from_csv(version: InstrumentVersion, csv_text: str) -> PastedText:
+    """An uploaded two-column CSV (header ``code,text``) as the boxes' text.
+
+    A code is an item code, ``instructions``, or ``answer:N`` for the N-th answer
+    label listed on the page; rows may come in any order. BankError lists every
+    unknown or missing code.
+    """
+    source = translation_source(version)
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["code", "text"]:
+        raise BankError([_("The CSV needs a header row: code,text.")])
+    given = {row[0].strip(): row[1].strip() for row in rows[1:] if len(row) >= 2}
+    items = [code for code, _en in source.items]
+    answers = [f"answer:{n}" for n in range(1, len(source.labels) + 1)]
+    known = {*items, *answers, "instructions"}
+    problems = [
+        _("%(code)s is not an item code of %(version)s, instructions or answer:N.")
+        % {"code": code, "version": f"{version.instrument.code} v{version.number}"}
+        for code in given
+        if code not in known
+    ]
+    missing = [code for code in (*items, *answers) if not given.get(code)]
+    if missing:
+        problems.append(_("No text for: %(codes)s") % {"codes": ", ".join(missing)})
+    if problems:
+        raise BankError(problems)
+    return PastedText(
+        items="\n".join(given[code] for code in items),
+        labels="\n".join(given[code] for code in answers),
+        instructions=given.get("instructions", ""),
+    )
 
 
 def current_version(instrument: Instrument) -> InstrumentVersion | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -347,3 +348,56 @@ def test_the_clinician_pdf_names_the_translation_the_respondent_saw(
     assert "validated in Japanese adults" in text
     assert f"licence: {LICENCE}" in text
     assert "working translation, not validated" in text
+
+
+def _csv(rows: list[tuple[str, str]]) -> SimpleUploadedFile:
+    body = "code,text\n" + "".join(f'{code},"{text}"\n' for code, text in rows)
+    return SimpleUploadedFile("phq9-ja.csv", body.encode("utf-8-sig"), "text/csv")
+
+
+def test_an_uploaded_csv_fills_the_boxes_and_publishes_like_a_paste(
+    admin: Client, phq9: InstrumentVersion
+) -> None:
+    rows = [(f"phq9_{n}", f"【CSV】項目{n}") for n in range(10, 0, -1)]  # any order
+    rows += [(f"answer:{n}", f"【CSV】回答{n}") for n in range(1, 9)]
+    rows += [("instructions", "【CSV】説明")]
+    form = {**_form(phq9, items="", labels="", instructions=""), "preview": "1"}
+
+    preview = admin.post(reverse(ADD), {**form, "upload": _csv(rows)})
+
+    html = preview.content.decode()
+    assert 'id="preview"' in html
+    row = html[html.index("phq9_9") :]
+    assert row.index("Thoughts that you would be better off dead") < row.index(
+        "【CSV】項目9"
+    )
+    boxes = preview.context["form"].data
+    assert boxes["items"].splitlines()[0] == "【CSV】項目1"
+    published = admin.post(reverse(ADD), {**boxes, "publish": "1"})
+    assert published.status_code == 302
+    new = InstrumentVersion.objects.get(instrument__code="phq9", number=2)
+    assert new.items.get(code="phq9_10").text_ja == "【CSV】項目10"
+    assert new.instructions_ja == "【CSV】説明"
+
+
+def test_an_uploaded_csv_with_unknown_or_missing_codes_is_refused_by_code(
+    admin: Client, phq9: InstrumentVersion
+) -> None:
+    rows = [(f"phq9_{n}", "x") for n in range(1, 10)]  # phq9_10 missing
+    rows += [(f"answer:{n}", "y") for n in range(1, 9)] + [("phq9_11", "z")]
+    form = {**_form(phq9, items="", labels=""), "preview": "1"}
+
+    response = admin.post(reverse(ADD), {**form, "upload": _csv(rows)})
+
+    errors = _errors(response)
+    assert "phq9_11 is not an item code of phq9 v1, instructions or answer:N." in errors
+    assert "No text for: phq9_10" in errors
+    assert 'id="preview"' not in response.content.decode()
+
+
+def test_neither_a_paste_nor_a_file_is_refused(
+    admin: Client, phq9: InstrumentVersion
+) -> None:
+    html = _publish(admin, phq9, items="").content.decode()
+    assert "Paste the items, one per line, or upload a CSV." in html
+    assert not InstrumentVersion.objects.filter(instrument__code="phq9", number=2)
