@@ -3,10 +3,12 @@ keeps every earlier translation and the project's working ones, for every langua
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from questionnaires import selectors
 from questionnaires.models import InstrumentVersion, Protocol, TranslationRecord
@@ -83,3 +85,16 @@ def test_a_refused_publication_leaves_no_draft_behind(
             "number", flat=True
         )
     ) == [1]
+
+
+def test_loading_the_bundled_instruments_again_keeps_the_translated_version(
+    protocols: dict[str, Any], admin_user: User
+) -> None:
+    release = publish_translation("phq9", "ja", by=admin_user)
+
+    call_command("load_instruments", stdout=io.StringIO())
+
+    current = Protocol.objects.get(code=SELF, status=Protocol.Status.PUBLISHED)
+    assert current.number == 2
+    assert current.entries.filter(instrument_version=release.version).exists()
+    assert _version("phq9", 1).status == InstrumentVersion.Status.PUBLISHED
