@@ -147,7 +147,10 @@ def _report(request: HttpRequest, release: translations.TranslationRelease) -> N
             "Published %(new)s with the translation (%(old)s is kept for the answers "
             "given to it). New screenings use it from now on."
         )
-        % {"new": release.version, "old": release.previous},
+        % {
+            "new": f"{release.version.instrument.code} v{release.version.number}",
+            "old": f"{release.previous.instrument.code} v{release.previous.number}",
+        },
     )
     waiting = [p for p in release.protocols if p.status == p.Status.DRAFT]
     if waiting:

@@ -156,6 +156,11 @@ def test_publishing_makes_a_new_version_and_leaves_the_old_one_and_its_answers(
     response = _publish(admin, phq9)
 
     assert response.status_code == 302
+    said = [str(m) for m in admin.get(response.url).context["messages"]]
+    assert (
+        "Published phq9 v2 with the translation (phq9 v1 is kept for the answers "
+        "given to it). New screenings use it from now on." in said
+    )
     new = InstrumentVersion.objects.get(instrument__code="phq9", number=2)
     assert new.status == InstrumentVersion.Status.PUBLISHED
     assert new.languages == ["en", "ja"]
