@@ -84,6 +84,7 @@ class TranslationShown(TypedDict):
     source: str
     citation: str
     population: str
+    licence: str
     validated: bool
 
 
@@ -1225,7 +1226,8 @@ def _told(snapshot: Mapping[str, Any], lang: str, reader: str) -> list[dict[str,
 def _translation_line(
     shown: TranslationShown, instruments: Mapping[str, Any], lang: str
 ) -> str:
-    """ "PHQ-9: source (citation), validated in …" for the report's header."""
+    """ "PHQ-9: source (citation); validated in …; licence: …" for the report's
+    header."""
     code = shown["instrument"]
     name = short_name(code, instruments[code], lang) if code in instruments else code
     where = shown["source"] + (f" ({shown['citation']})" if shown["citation"] else "")
@@ -1235,8 +1237,11 @@ def _translation_line(
         }
     else:
         status = gettext("working translation, not validated")
-    return gettext("Translation of %(instrument)s: %(source)s; %(status)s") % {
+    return gettext(
+        "Translation of %(instrument)s: %(source)s; %(status)s; licence: %(licence)s"
+    ) % {
         "instrument": name,
         "source": where,
         "status": status,
+        "licence": shown.get("licence", ""),
     }
