@@ -44,6 +44,10 @@ _TEXTS: dict[str, StrPromise] = {
     # A label and what follows it: Japanese uses a full-width colon.
     "label_value": pgettext_lazy("a label and its value", "{label}: {value}"),
     "cutoff_source": _("Source of the cut-off:"),
+    # A language's name inside a sentence (Italian writes it in lower case).
+    "language.en": pgettext_lazy("a language named within a sentence", "English"),
+    "language.ja": pgettext_lazy("a language named within a sentence", "Japanese"),
+    "language.it": pgettext_lazy("a language named within a sentence", "Italian"),
     # Between the items of a list: Japanese uses the ideographic comma.
     "list_separator": pgettext_lazy("between short list items", ", "),
     "list_separator_long": pgettext_lazy("between longer list items", "; "),

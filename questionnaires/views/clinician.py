@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -223,9 +222,8 @@ def start_screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _language_names(codes: tuple[str, ...]) -> str:
-    names = (translation.get_language_info(code)["name_translated"] for code in codes)
-    # Japanese lists take the ideographic comma.
-    return pgettext("list separator", ", ").join(str(name) for name in names)
+    """Languages named within a sentence ("giapponese, italiano" in Italian)."""
+    return texts.join(texts.text(f"language.{code}") for code in codes)
 
 
 @never_cache

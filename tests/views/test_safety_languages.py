@@ -72,6 +72,10 @@ def test_the_clinician_is_told_when_starting_which_safety_questions_lack_a_trans
     assert "no validated translation in Japanese, Italian" in section
     assert "HikiScreen's own translation" in section
     assert "PHQ" in section and "no translation in Japanese, Italian" in section
+    # Within an Italian sentence a language's name is written in lower case.
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "nessuna traduzione validata in giapponese, italiano" in html
+    assert "Giapponese, Italiano" not in html
 
 
 @pytest.mark.parametrize(
