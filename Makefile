@@ -86,6 +86,15 @@ vendor:
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
+# --- Report fonts ----------------------------------------------------------------------
+# Japanese reports use static/fonts/HikiScreenSansJP-*.otf: Debian's Noto Sans CJK JP
+# (fonts-noto-cjk) cut down to the characters of the Japanese texts, committed so that
+# nothing is built at deploy time. Run after a translation or the instrument bank gains
+# a character (tests/reports/test_fonts.py says when) and commit static/fonts/.
+.PHONY: fonts
+fonts: setup
+	$(BIN)/python scripts/build_report_fonts.py
+
 # --- Report samples --------------------------------------------------------------------
 # Sample PDFs (positive / at-risk / negative / urgent / shared × clinician / family / self
 # × en, ja, it, plus the family summary with the safety concern shared)

@@ -324,6 +324,17 @@ def screening_get_for(user: AnyUser, *, pk: int) -> Screening:
     )
 
 
+def answered_language(screening: Screening, role: str) -> str | None:
+    """The language the ``role``'s submitted part was answered in, if any (from the
+    parts :func:`screening_get_for` prefetched)."""
+    submitted = [
+        part
+        for part in screening.parts.all()
+        if part.role == role and part.status == ScreeningPart.Status.SUBMITTED
+    ]
+    return submitted[-1].language if submitted else None
+
+
 def part_get_for(user: AnyUser, *, screening_pk: int, role: str) -> ScreeningPart:
     """One part of a screening the user may see; otherwise 404."""
     visible = ScreeningPart.objects.filter(

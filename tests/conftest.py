@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import translation
 
 from questionnaires.models import Membership, Organisation
 
@@ -31,6 +33,15 @@ def _fast_and_offline(settings: Any) -> None:
 def _fresh_cache() -> None:
     """Every test starts with empty rate-limit counters (the cache outlives tests)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language: a request's middleware
+    activates the user's language for the rest of the thread, as Django does."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _user(username: str, **extra: Any) -> User:

@@ -11,10 +11,16 @@ from django.contrib.auth.models import User
 from questionnaires import caches
 from questionnaires.bank import loader
 from questionnaires.bank.protocols import ProtocolSpec, load_bundled_protocols
-from questionnaires.models import Organisation, Patient, Protocol, Screening
+from questionnaires.models import (
+    Instrument,
+    Organisation,
+    Patient,
+    Protocol,
+    Screening,
+)
 from questionnaires.scoring.definitions import Item, Option, Scoring
 from questionnaires.scoring.rules import Value
-from questionnaires.services import invitations
+from questionnaires.services import invitations, translations
 from questionnaires.services import screenings as screening_services
 from questionnaires.services.bank import bank_import, protocol_load
 
@@ -157,4 +163,42 @@ def patient_of(organisation: Organisation, **fields: object) -> Patient:
             "birth_year": 2006,
             **fields,
         },
+    )
+
+
+def publish_translation(
+    code: str,
+    language: str,
+    *,
+    by: User,
+    source: str = "A placeholder source for the test",
+    citation: str = "",
+    licence: str = "Licensed to the clinic (test)",
+    population: str = "Japanese adults",
+    kind: str = "validated",
+) -> translations.TranslationRelease:
+    """Publish a placeholder translation of ``code``'s current version through the
+    service: every text is the English prefixed with ``[language]``."""
+    instrument = Instrument.objects.get(code=code)
+    version = translations.current_version(instrument)
+    assert version is not None
+    english = translations.translation_source(version)
+    text = translations.translation_text(
+        version,
+        items="\n".join(f"[{language}] {en}" for _code, en in english.items),
+        labels="\n".join(f"[{language}] {en}" for en in english.labels),
+        instructions=f"[{language}] {english.instructions}"
+        if english.instructions
+        else "",
+    )
+    return translations.translation_publish(
+        version=version,
+        language=language,
+        kind=kind,
+        source=source,
+        citation=citation,
+        licence=licence,
+        population=population,
+        text=text,
+        by=by,
     )

@@ -4,13 +4,18 @@ Django's private ORM internals change without notice between releases; the produ
 (``questionnaires/``, ``hikiscreen/``) must not reach into them. Hand-written SQL
 belongs in ``questionnaires/sql.py``, run through ``connection.cursor()``. The
 benchmarks in ``bench/`` are beside the product, not in it: only the
-``benchmark`` management command imports them, when it runs.
+``benchmark`` management command imports them, when it runs. The scoring engine
+(``questionnaires/scoring``) is pure: it imports nothing from Django, even its
+translated wording (read with the standard library's ``gettext``).
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +115,37 @@ def test_views_hold_no_orm_calls(path: Path) -> None:
         if ORM_IN_VIEWS.search(line)
     ]
     assert found == []
+
+
+SCORING = ROOT / "questionnaires" / "scoring"
+
+
+@pytest.mark.parametrize("path", sorted(SCORING.rglob("*.py")), ids=_relative)
+def test_the_scoring_engine_imports_nothing_from_django(path: Path) -> None:
+    django = {
+        m for m in _imported_modules(path) if m == "django" or m.startswith("django.")
+    }
+    assert django == set()
+
+
+def test_the_scoring_engine_runs_without_django_loaded() -> None:
+    # Transitively too: importing and running the engine, its wording in Japanese
+    # included (read from the gettext catalogues), loads no Django module.
+    program = (
+        "import sys\n"
+        "from questionnaires.scoring import wording\n"
+        "import questionnaires.scoring\n"
+        "assert wording.phrase('not_a_diagnosis', 'ja') != "
+        "wording.phrase('not_a_diagnosis')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

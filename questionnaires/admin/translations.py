@@ -1,8 +1,11 @@
 """Instrument translations: a clinic's licensed text entered in one step.
 
-Choose a published version and a language, paste the items (one per line, in
-order) and the answer labels, preview them beside the English, then publish. The
-record is never edited afterwards (a corrected translation needs a new version).
+Choose the current version of an instrument and a language, paste the items (one
+per line, in order) and the answer labels, preview them beside the English, then
+publish: the translation becomes a new version of the instrument (the publishing
+service's checks and protocol roll-out), and the earlier version stays as it was
+for the answers given to it. The record is never edited afterwards (a corrected
+translation is published again, as a further version).
 """
 
 from __future__ import annotations
@@ -64,12 +67,17 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not self.has_add_permission(request):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
-        form = TranslationEntryForm(data, initial=request.GET.dict())
+        form = TranslationEntryForm(
+            data, request.FILES or None, initial=request.GET.dict()
+        )
         context: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             cleaned = form.cleaned_data
             version = cleaned["version"]
             try:
+                if cleaned["csv_text"]:
+                    form = _filled_from(form, request, cleaned["csv_text"])
+                    cleaned = form.cleaned_data
                 text = translations.translation_text(
                     version,
                     items=cleaned["items"],
@@ -77,7 +85,7 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     instructions=cleaned["instructions"],
                 )
                 if "publish" in request.POST:
-                    record = translations.translation_publish(
+                    release = translations.translation_publish(
                         version=version,
                         language=cleaned["language"],
                         kind=cleaned["kind"],
@@ -88,11 +96,7 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                         text=text,
                         by=staff_user(request),
                     )
-                    messages.success(
-                        request,
-                        _("Published: %(record)s. Respondents now see it.")
-                        % {"record": record},
-                    )
+                    _report(request, release)
                     return redirect("admin:questionnaires_translationrecord_changelist")
             except BankError as exc:
                 for problem in exc.problems:
@@ -111,6 +115,49 @@ class TranslationRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 "source": translations.translation_source(version) if version else None,
                 **context,
             },
+        )
+
+
+def _filled_from(
+    form: TranslationEntryForm, request: HttpRequest, csv_text: str
+) -> TranslationEntryForm:
+    """The form again with the uploaded CSV in its boxes, so that the preview's
+    Publish sends what was shown (a file is not sent twice)."""
+    pasted = translations.translation_from_csv(form.cleaned_data["version"], csv_text)
+    filled = TranslationEntryForm(
+        {
+            **request.POST.dict(),
+            "items": pasted.items,
+            "labels": pasted.labels,
+            "instructions": pasted.instructions,
+        }
+    )
+    if not filled.is_valid():
+        raise BankError(
+            [error for errors in filled.errors.values() for error in errors]
+        )
+    return filled
+
+
+def _report(request: HttpRequest, release: translations.TranslationRelease) -> None:
+    """Say what was published, and any protocol still waiting for something else."""
+    messages.success(
+        request,
+        _(
+            "Published %(new)s with the translation (%(old)s is kept for the answers "
+            "given to it). New screenings use it from now on."
+        )
+        % {
+            "new": f"{release.version.instrument.code} v{release.version.number}",
+            "old": f"{release.previous.instrument.code} v{release.previous.number}",
+        },
+    )
+    waiting = [p for p in release.protocols if p.status == p.Status.DRAFT]
+    if waiting:
+        messages.warning(
+            request,
+            _("Drafted but not yet published (another part is not ready): %(names)s")
+            % {"names": ", ".join(str(p) for p in waiting)},
         )
 
 

@@ -35,6 +35,7 @@ from questionnaires.models import (
     Screening,
     ScreeningPart,
 )
+from questionnaires.models.translations import TRANSLATED_LANGUAGES
 from questionnaires.scoring.definitions import InstrumentDefinition
 
 CHUNK_SIZE = 500
@@ -339,17 +340,26 @@ def _translations_used(
     """Per instrument code, the translation a respondent in ``lang`` was shown."""
     used = {}
     for version in versions:
-        record = selectors.translation_used(version, lang) if lang != "en" else None
-        if record is not None:
-            used[version.instrument.code] = fhir.TranslationUsed(
-                language=record.language,
-                source=record.source,
-                citation=record.citation,
-                licence=record.licence,
-                population=record.population,
-                validated=record.is_validated,
-            )
+        translation = _translation_used(version, lang)
+        if translation is not None:
+            used[version.instrument.code] = translation
     return used
+
+
+def _translation_used(
+    version: InstrumentVersion, lang: str
+) -> fhir.TranslationUsed | None:
+    record = selectors.translation_used(version, lang) if lang != "en" else None
+    if record is None:
+        return None
+    return fhir.TranslationUsed(
+        language=record.language,
+        source=record.source,
+        citation=record.citation,
+        licence=record.licence,
+        population=record.population,
+        validated=record.is_validated,
+    )
 
 
 def version_questionnaire(version: InstrumentVersion) -> dict[str, Any]:
@@ -360,4 +370,9 @@ def version_questionnaire(version: InstrumentVersion) -> dict[str, Any]:
         status=version.status,
         date=published.isoformat() if published else None,
         base=fhir_base(),
+        translations=[
+            used
+            for lang in TRANSLATED_LANGUAGES
+            if (used := _translation_used(version, lang)) is not None
+        ],
     )

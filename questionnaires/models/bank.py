@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.bank.names import instrument_name
 from questionnaires.scoring.definitions import AUDIENCES, KINDS
 
 #: The product's languages, the one list (``settings.LANGUAGES``): the bank stores text
@@ -174,7 +175,8 @@ class Instrument(models.Model):
         return f"{self.short_name or self.name_en} ({self.code})"
 
     def name(self, lang: str = "en") -> str:
-        return translated(self, "name", lang)
+        """The name in ``lang``: this row's, else the catalogues' (bundled ones)."""
+        return instrument_name(text_map(self, "name"), lang)
 
     @property
     def active_name(self) -> str:

@@ -1,7 +1,9 @@
 """Translations of published instrument versions, with where each comes from.
 
 A clinic that holds the licensed Japanese or Italian text of an instrument (PHQ-9,
-GAD-7, ASQ, HQ-25 …) enters it once; the record keeps the text with its provenance:
+GAD-7, ASQ, HQ-25 …) enters it once, and it is published as a new version of the
+instrument (``services.translations``); the record, on that version, keeps the text
+with its provenance:
 source (publisher or paper), citation, licence, who entered it, the population it
 was validated in, and whether it is a validated translation or a working one. It is
 never edited: a corrected translation belongs to a new instrument version.

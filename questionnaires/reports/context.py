@@ -28,6 +28,7 @@ from typing import Any, NotRequired, TypedDict
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from questionnaires.bank.names import instrument_name
 from questionnaires.reports import texts
 from questionnaires.reports.crisis import (
     Contact,
@@ -83,6 +84,7 @@ class TranslationShown(TypedDict):
     source: str
     citation: str
     population: str
+    licence: str
     validated: bool
 
 
@@ -385,7 +387,7 @@ def _because_text(
             "label_value",
             lang,
             label=short_name(code, instruments.get(code, {}), lang),
-            value=", ".join(parts),
+            value=texts.join(parts, lang),
         )
         for code, parts in grouped.items()
     ]
@@ -538,11 +540,14 @@ def _clinician(
         "respondents": [
             {
                 "role": t(f"role.{r['role']}"),
-                "instruments": ", ".join(
-                    f"{short_name(c, instruments[c], lang)} "
-                    + t("version_short", version=instruments[c]["version"])
-                    for c in r["instruments"]
-                    if c in instruments
+                "instruments": texts.join(
+                    (
+                        f"{short_name(c, instruments[c], lang)} "
+                        + t("version_short", version=instruments[c]["version"])
+                        for c in r["instruments"]
+                        if c in instruments
+                    ),
+                    lang,
                 ),
                 "answered_on": format_date(r.get("answered_on"), lang),
                 "mode": t(f"mode.{r['mode']}") if r.get("mode") else "",
@@ -592,7 +597,7 @@ def _clinician(
         "how_to_read": texts.lines("how_to_read", lang),
         "references": [
             {
-                "name": _localised(m["name"], lang),
+                "name": instrument_name(m["name"], lang),
                 "version": t("version_short", version=m["version"]),
                 "citation": m["citation"],
                 "licence": _licence_summary(m["licence"]),
@@ -708,7 +713,7 @@ def _no_total(
     ]
     if not names:
         return ""
-    return texts.text("no_total_modules", lang, names=", ".join(names))
+    return texts.text("no_total_modules", lang, names=texts.join(names, lang))
 
 
 def _licence_summary(note: str) -> str:
@@ -811,11 +816,15 @@ def _score_row(
         texts.text(
             "missing_items",
             lang,
-            items="; ".join(
-                f"{code} ({_localised(item_texts[code], lang)})"
-                if code in item_texts
-                else code
-                for code in missing
+            items=texts.join(
+                (
+                    f"{code} ({_localised(item_texts[code], lang)})"
+                    if code in item_texts
+                    else code
+                    for code in missing
+                ),
+                lang,
+                long=True,
             ),
         )
         if missing
@@ -836,7 +845,7 @@ def _score_row(
         )
     return {
         "code": code,
-        "name": _localised(meta["name"], lang),
+        "name": instrument_name(meta["name"], lang),
         "short_name": short_name(code, meta, lang),
         "version": texts.text("version_short", lang, version=meta["version"]),
         "total": format_number(total),
@@ -856,8 +865,14 @@ def _score_row(
         "may_change": _may_change(meta, lang)
         if missing and lower_bound is None
         else "",
+        # A cut-off's source is the bank's published note (a citation, in English)
+        # unless the report has a message of its own for it.
         "cutoff_sources": [
-            texts.text(source, lang) if texts.has(source) else source
+            {
+                "label": texts.text("cutoff_source", lang),
+                "text": texts.text(source, lang) if texts.has(source) else source,
+                "lang": lang if texts.has(source) else "en",
+            }
             for source in meta.get("cutoff_sources", [])
         ],
         "band_label": band_label,
@@ -866,31 +881,38 @@ def _score_row(
         ],
         "chart": chart(total, lo, hi, meta["bands"], meta["cutoffs"]),
         # The chart's alternative text (PDF/UA): everything the bar shows, in words.
-        "chart_label": "; ".join(
-            part
-            for part in (
-                texts.text(
-                    "label_value",
-                    lang,
-                    label=short_name(code, meta, lang),
-                    value=(
-                        texts.text(
-                            "score_of",
-                            lang,
-                            total=format_number(total),
-                            max=format_number(hi),
-                        )
-                        if total is not None
-                        else texts.text("incomplete_items", lang, n=len(missing))
+        "chart_label": texts.join(
+            (
+                part
+                for part in (
+                    texts.text(
+                        "label_value",
+                        lang,
+                        label=short_name(code, meta, lang),
+                        value=(
+                            texts.text(
+                                "score_of",
+                                lang,
+                                total=format_number(total),
+                                max=format_number(hi),
+                            )
+                            if total is not None
+                            else texts.text("incomplete_items", lang, n=len(missing))
+                        ),
                     ),
-                ),
-                ", ".join(
-                    texts.text("cutoff", lang, value=format_number(c))
-                    for c in meta["cutoffs"]
-                ),
-                band_label,
-            )
-            if part
+                    texts.join(
+                        (
+                            texts.text("cutoff", lang, value=format_number(c))
+                            for c in meta["cutoffs"]
+                        ),
+                        lang,
+                    ),
+                    band_label,
+                )
+                if part
+            ),
+            lang,
+            long=True,
         ),
         "subscales": subscales,
     }
@@ -1204,7 +1226,8 @@ def _told(snapshot: Mapping[str, Any], lang: str, reader: str) -> list[dict[str,
 def _translation_line(
     shown: TranslationShown, instruments: Mapping[str, Any], lang: str
 ) -> str:
-    """ "PHQ-9: source (citation), validated in …" for the report's header."""
+    """ "PHQ-9: source (citation); validated in …; licence: …" for the report's
+    header."""
     code = shown["instrument"]
     name = short_name(code, instruments[code], lang) if code in instruments else code
     where = shown["source"] + (f" ({shown['citation']})" if shown["citation"] else "")
@@ -1214,8 +1237,11 @@ def _translation_line(
         }
     else:
         status = gettext("working translation, not validated")
-    return gettext("Translation of %(instrument)s: %(source)s; %(status)s") % {
+    return gettext(
+        "Translation of %(instrument)s: %(source)s; %(status)s; licence: %(licence)s"
+    ) % {
         "instrument": name,
         "source": where,
         "status": status,
+        "licence": shown.get("licence", ""),
     }

@@ -171,6 +171,7 @@ def translations_shown(
                     "source": record.source,
                     "citation": record.citation,
                     "population": record.population,
+                    "licence": record.licence,
                     "validated": record.is_validated,
                 }
             )

@@ -35,6 +35,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from questionnaires.reports import fonts
 from questionnaires.reports.context import ReportData, ReportMeta, report_context
 
 TEMPLATES = {
@@ -44,6 +45,8 @@ TEMPLATES = {
 }
 STYLESHEET = "css/report.css"
 #: Every report language needs its font family installed (Debian package in brackets).
+#: Japanese text is set in the committed subsets of questionnaires.reports.fonts first;
+#: the system family draws any character they lack.
 FONTS = {
     "en": ("Noto Sans", "fonts-noto-core"),
     "it": ("Noto Sans", "fonts-noto-core"),
@@ -157,8 +160,9 @@ def _resources() -> tuple[FontConfiguration, CSS, StaticFilesFetcher]:
 def layout_version() -> str:
     """A short hash of everything that shapes a report besides its data.
 
-    Templates, stylesheet, report code and approved wording: a change to any of
-    them changes the cache key and the version printed in the clinician header.
+    Templates, stylesheet, Japanese fonts, report code and approved wording: a
+    change to any of them changes the cache key and the version printed in the
+    clinician header.
     """
     digest = hashlib.sha256()
     template_dir = Path(settings.BASE_DIR) / "templates" / "questionnaires" / "reports"
@@ -171,6 +175,7 @@ def layout_version() -> str:
         # The report's words are gettext messages: a new translation is a new layout.
         *sorted((Path(settings.BASE_DIR) / "locale").glob("*/LC_MESSAGES/django.mo")),
         *([Path(css_path)] if isinstance(css_path, str) else []),
+        *(fonts.FONT_DIR / name for name in fonts.FILES.values()),
     ]
     for path in sources:
         digest.update(path.name.encode())

@@ -16,7 +16,7 @@ strings may state or imply a diagnosis (INSTRUMENTS.md §6).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -43,6 +43,14 @@ _TEXTS: dict[str, StrPromise] = {
     "version_short": _("v{version}"),
     # A label and what follows it: Japanese uses a full-width colon.
     "label_value": pgettext_lazy("a label and its value", "{label}: {value}"),
+    "cutoff_source": _("Source of the cut-off:"),
+    # A language's name inside a sentence (Italian writes it in lower case).
+    "language.en": pgettext_lazy("a language named within a sentence", "English"),
+    "language.ja": pgettext_lazy("a language named within a sentence", "Japanese"),
+    "language.it": pgettext_lazy("a language named within a sentence", "Italian"),
+    # Between the items of a list: Japanese uses the ideographic comma.
+    "list_separator": pgettext_lazy("between short list items", ", "),
+    "list_separator_long": pgettext_lazy("between longer list items", "; "),
     "yes": _("Yes"),
     "no": _("No"),
     "unknown": _("Unknown"),
@@ -230,7 +238,6 @@ _TEXTS: dict[str, StrPromise] = {
         "Not finished, but the answered items already reach the cut-off (at "
         "least {value})."
     ),
-    "cutoff_source": _("Source: {source}"),
     "h.contacts": _("Crisis contacts given to the family and the young person"),
     "self.prepared": _("Prepared by {org} on {date}, from your own answers."),
     "self.urgent.title": pgettext_lazy(
@@ -483,6 +490,15 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
     else:
         template = str(_TEXTS[key])
     return template.format(**values) if values else template
+
+
+def join(
+    items: Iterable[object], lang: str | None = None, *, long: bool = False
+) -> str:
+    """``items`` as one list in ``lang`` (else the active language): "a, b" in
+    English and Italian, "a、b" in Japanese; ``long`` items take "; " ("；")."""
+    separator = text("list_separator_long" if long else "list_separator", lang)
+    return separator.join(str(item) for item in items)
 
 
 def has(key: str) -> bool:

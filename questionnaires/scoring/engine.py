@@ -37,7 +37,9 @@ from questionnaires.scoring.rules import (
 from questionnaires.scoring.types import InstrumentResult, ScreeningResult
 
 #: 1.1.1: Japanese outcome wording uses the glossary terms (docs/translation.md).
-ENGINE_VERSION = "1.1.1"
+#: 1.1.2: result wording comes from the gettext catalogues; Japanese "1〜3か月" takes
+#: the one wave dash of docs/translation.md (U+301C).
+ENGINE_VERSION = "1.1.2"
 AGE_MIN, AGE_MAX = 10, 100
 _TIME_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits only
 ASQ = "asq"

@@ -418,7 +418,7 @@ def licensed_text_parse(
                 % {"got": len(lines), "want": len(items)}
             )
         for item, line in zip(items, lines, strict=False):
-            texts[item.code] = {"en": _strip_number(line)}
+            texts[item.code] = {"en": strip_number(line)}
         blocks = [
             [line.strip() for line in block.splitlines() if line.strip()]
             for block in re.split(r"\n\s*\n", options_text.strip())
@@ -464,7 +464,7 @@ def _row_text(row: Mapping[str, str | None]) -> dict[str, str]:
     return {lang: (row.get(lang) or "").strip() for lang in LANGUAGE_CODES}
 
 
-def _strip_number(line: str) -> str:
+def strip_number(line: str) -> str:
     """ "3. I stay at home" and "3) …" → the text: numbering is the order."""
     return re.sub(r"\A\d+\s*[.)]\s+", "", line)
 

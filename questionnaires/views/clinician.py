@@ -21,12 +21,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questionnaires import selectors
-from questionnaires.bank.flow import text_in
+from questionnaires.bank.names import instrument_name
 from questionnaires.forms.patients import PatientEraseForm
 from questionnaires.forms.questionnaire import questionnaire_form_class
 from questionnaires.forms.screening import (
@@ -35,7 +34,7 @@ from questionnaires.forms.screening import (
     ScreeningStartForm,
 )
 from questionnaires.models import LANGUAGE_CODES, Invitation, ScreeningPart
-from questionnaires.reports import charts
+from questionnaires.reports import charts, texts
 from questionnaires.reports.context import report_context, suicide_share_suggestion
 from questionnaires.reports.data import crisis_contacts_for, screening_report_data
 from questionnaires.scoring.rules import natural
@@ -223,9 +222,8 @@ def start_screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _language_names(codes: tuple[str, ...]) -> str:
-    names = (translation.get_language_info(code)["name_translated"] for code in codes)
-    # Japanese lists take the ideographic comma.
-    return pgettext("list separator", ", ").join(str(name) for name in names)
+    """Languages named within a sentence ("giapponese, italiano" in Italian)."""
+    return texts.join(texts.text(f"language.{code}") for code in codes)
 
 
 @never_cache
@@ -342,8 +340,8 @@ def criteria_hints(
                 for code in sources
                 if given.get(code) is not None
             ]
-            said = ", ".join(values) if values else _("not answered")
-            parts.append(f"{label}: {said}")
+            said = texts.join(values) if values else _("not answered")
+            parts.append(texts.text("label_value", label=label, value=said))
         hints[item] = " · ".join(parts)
     return hints
 
@@ -406,7 +404,9 @@ def rate_criteria(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": part.screening,
             "patient": part.screening.patient,
             "part": part,
-            "forms": [(text_in(form.definition.name, lang), form) for form in forms],
+            "forms": [
+                (instrument_name(form.definition.name, lang), form) for form in forms
+            ],
             "errors": sum(len(form.errors) for form in forms if form.is_bound),
         },
     )
@@ -445,5 +445,11 @@ def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
             if screening.is_urgent
             else (),
             "translations": selectors.translations_used_for(screening),
+            # The family summary in the language the family answered in, else the
+            # clinician's own.
+            "family_language": selectors.answered_language(
+                screening, ScreeningPart.Role.INFORMANT
+            )
+            or lang,
         },
     )

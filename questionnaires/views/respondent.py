@@ -26,6 +26,7 @@ from questionnaires import selectors
 from questionnaires.bank import flow
 from questionnaires.bank.flow import safety_triggers
 from questionnaires.bank.loader import dump_condition
+from questionnaires.bank.names import instrument_name
 from questionnaires.bank.protocols import protocol_size
 from questionnaires.forms.questionnaire import (
     QuestionnaireForm,
@@ -93,6 +94,14 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     # One page and one status for unknown, expired and revoked links alike, so a
     # link reveals nothing about whether a screening exists behind it.
     return render(request, "questionnaires/respond/link_invalid.html", status=404)
+
+
+def _heading(page: flow.Page, lang: str) -> str:
+    """A page's heading: the instrument's name (in ``lang`` for every bundled one),
+    or the section's text."""
+    if page.heading == page.instrument.name:
+        return instrument_name(page.heading, lang)
+    return flow.text_in(page.heading, lang)
 
 
 def _base(request: HttpRequest, ctx: Context, **extra: Any) -> dict[str, Any]:
@@ -448,7 +457,7 @@ def _render_page(
             ctx,
             page=page,
             items=items,
-            heading=flow.text_in(page.heading, ctx.lang),
+            heading=_heading(page, ctx.lang),
             instructions=instructions,
             attribution=attribution,
             translation=translation,
@@ -529,7 +538,7 @@ def _review_rows(ctx: Context) -> list[tuple[str, list[ReviewRow]]]:
                 )
             )
         if rows:
-            groups.append((flow.text_in(page.heading, ctx.lang), rows))
+            groups.append((_heading(page, ctx.lang), rows))
     return groups
 
 

@@ -107,6 +107,14 @@ def test_score_speaks_the_requested_language(tmp_path: Path) -> None:
     assert "valutazione completa" in result["outcome"]["recommendation"]
 
 
+def test_score_in_japanese_reads_the_gettext_catalogue(tmp_path: Path) -> None:
+    result = score(write(tmp_path, SCREENING), "--lang", "ja")
+    assert result["notice"] == (
+        "これはスクリーニングの結果のまとめであり、診断ではありません。"
+    )
+    assert "心の健康の専門家" in result["outcome"]["recommendation"]
+
+
 def test_bad_input_names_every_offending_code(tmp_path: Path) -> None:
     bad = {
         "age": 9,

@@ -447,3 +447,21 @@ def test_the_missing_answers_range_is_said_in_every_language(lang):
         "missing.range.band", lang, low="2", high="5"
     )
     assert "{" not in row["may_change"]
+
+
+#: The name of PHQ-9, which every example answers, in each report language.
+PHQ9_NAME = {
+    "en": "Patient Health Questionnaire-9 (PHQ-9)",
+    "ja": "こころとからだの質問票（PHQ-9）",
+    "it": "Questionario sulla salute del paziente, 9 item (PHQ-9)",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clinician_report_names_the_instruments_in_its_language(lang):
+    ctx = context("positive", "clinician", lang)
+    names = [r["name"] for r in ctx["references"]] + [s["name"] for s in ctx["scores"]]
+    english = {m["name"]["en"] for m in example("positive", lang).instruments.values()}
+    assert PHQ9_NAME[lang] in names
+    if lang != "en":
+        assert set(names) & english == set()

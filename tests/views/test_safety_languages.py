@@ -72,3 +72,40 @@ def test_the_clinician_is_told_when_starting_which_safety_questions_lack_a_trans
     assert "no validated translation in Japanese, Italian" in section
     assert "HikiScreen's own translation" in section
     assert "PHQ" in section and "no translation in Japanese, Italian" in section
+    # Within an Italian sentence a language's name is written in lower case.
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "nessuna traduzione validata in giapponese, italiano" in html
+    assert "Giapponese, Italiano" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "phq9", "asq"),
+    [
+        (
+            "ja",
+            "こころとからだの質問票（PHQ-9）",
+            "自殺リスクのスクリーニング質問（ASQ）",
+        ),
+        (
+            "it",
+            "Questionario sulla salute del paziente, 9 item (PHQ-9)",
+            "Domande di screening del rischio di suicidio (ASQ)",
+        ),
+    ],
+)
+def test_each_instruments_page_is_headed_with_its_name_in_the_respondents_language(
+    client: Client,
+    clinician: User,
+    patient: Patient,
+    protocols: dict[str, Any],
+    lang: str,
+    phq9: str,
+    asq: str,
+) -> None:
+    token = self_link_token(patient=patient, by=clinician, protocol=protocols[SELF])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
+    pages = _pages(client, token)
+    first = {n.split("-")[0]: h for n, h in reversed(pages.items())}
+    assert phq9 in first["phq9"]
+    assert asq in first["asq"]
+    assert "Patient Health Questionnaire" not in first["phq9"]

@@ -17,8 +17,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from questionnaires.models import AuditEvent, Patient, StaffProfile
+from questionnaires.models import AuditEvent, Patient, Screening, StaffProfile
 from questionnaires.services import profiles
+from questionnaires.services import screenings as screening_services
+from tests.factories import self_and_family_screening
 from tests.views.test_clinician_pages import _full_screening
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,77 @@ def test_an_unknown_language_is_refused(client: Client, clinician: User) -> None
     response = client.post(reverse("account-language"), {"language": "xx"})
     assert response.status_code == 200
     assert not StaffProfile.objects.filter(user=clinician).exists()
+
+
+def _result_page(client: Client, screening_pk: int) -> str:
+    url = reverse("questionnaires:screening-result", kwargs={"pk": screening_pk})
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def _family_language_chosen(page: str) -> list[str]:
+    start = page.index('id="family-download"')
+    form = page[start : page.index("</form>", start)]
+    return re.findall(r'<option value="(\w+)" lang="\w+" selected>', form)
+
+
+@pytest.fixture
+def full_screening(
+    clinician: User, patient: Patient, protocols: dict[str, Any]
+) -> Screening:
+    return _full_screening(clinician, patient, protocols)
+
+
+def test_the_family_summary_defaults_to_the_language_the_family_answered_in(
+    japanese_clinician: Client,
+    full_screening: Screening,
+    clinician: User,
+    patient: Patient,
+    protocols: dict[str, Any],
+) -> None:
+    screening = full_screening
+    screening.parts.filter(role="informant").update(language="it")
+    assert _family_language_chosen(_result_page(japanese_clinician, screening.pk)) == [
+        "it"
+    ]
+    # No family answers yet: the clinician's own language.
+    waiting = self_and_family_screening(
+        patient=patient, by=clinician, protocols=protocols
+    )
+    own = waiting.parts.get(role="self")
+    screening_services.answers_save(
+        part=own, answers={"withdrawal": {"months_withdrawn": 7.0}}
+    )
+    screening_services.part_submit(part=own)
+    page = _result_page(japanese_clinician, waiting.pk)
+    assert _family_language_chosen(page) == ["ja"]
+
+
+def test_japanese_pages_write_lists_and_cutoff_sources_the_japanese_way(
+    japanese_clinician: Client, full_screening: Screening
+) -> None:
+    page = _result_page(japanese_clinician, full_screening.pk)
+    # The cut-off's published source is a citation in English, marked as such.
+    assert re.search(
+        r'カットオフの出典： <span lang="en">[^<]*(Kroenke|Richardson)', page
+    )
+    # The respondents' instruments, one list with the ideographic comma.
+    assert re.search(r"第\d+版、", page)
+    assert not re.search(r"第\d+版, ", page)
+
+
+def test_the_result_page_and_pdf_name_the_instruments_in_the_clinicians_language(
+    japanese_clinician: Client, full_screening: Screening
+) -> None:
+    screening = full_screening
+    page = reverse("questionnaires:screening-result", kwargs={"pk": screening.pk})
+    text = japanese_clinician.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "こころとからだの質問票（PHQ-9）" in text
+    assert "Patient Health Questionnaire" not in text
+    kwargs = {"pk": screening.pk, "audience": "clinician"}
+    report = reverse("questionnaires:screening-report", kwargs=kwargs)
+    pdf = _pdf_text(japanese_clinician.get(report).content)
+    assert "こころとからだの質問票（PHQ-9）" in pdf
+    assert "自殺リスクのスクリーニング質問（ASQ）" in pdf
+    italian = _pdf_text(japanese_clinician.get(report, {"lang": "it"}).content)
+    assert "Questionariosullasalutedelpaziente,9item(PHQ-9)" in italian
+    assert "Domandediscreeningdelrischiodisuicidio(ASQ)" in italian

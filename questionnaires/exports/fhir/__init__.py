@@ -18,6 +18,7 @@ from questionnaires.exports.fhir.common import (
     DEFAULT_BASE,
     FHIR_VERSION,
     ORDINAL_VALUE,
+    TranslationUsed,
     ext,
     option_system,
     questionnaire_url,
@@ -43,7 +44,6 @@ from questionnaires.exports.fhir.questionnaire import (
 )
 from questionnaires.exports.fhir.response import (
     PartAnswers,
-    TranslationUsed,
     UnexportableAnswer,
     questionnaire_response,
 )

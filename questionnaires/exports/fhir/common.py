@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 FHIR_VERSION = "4.0.1"
@@ -176,3 +177,37 @@ def narrative(lines: Sequence[str]) -> dict[str, Any]:
         "status": "generated",
         "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>',
     }
+
+
+@dataclass(frozen=True)
+class TranslationUsed:
+    """The translation of an instrument version a respondent was shown, and where it
+    comes from (``selectors.translation_used``): a clinic's entered, validated
+    translation or the project's own working one."""
+
+    language: str
+    source: str
+    citation: str = ""
+    licence: str = ""
+    population: str = ""
+    validated: bool = False
+
+
+def translation_extension(translation: TranslationUsed, base: str) -> dict[str, Any]:
+    """The ``translation-used`` extension: the language and provenance of the text
+    the respondent read (empty parts left out: FHIR has no empty strings)."""
+    parts: list[dict[str, Any]] = [
+        {"url": "language", "valueCode": translation.language},
+        {"url": "source", "valueString": translation.source},
+    ]
+    parts += [
+        {"url": name, "valueString": value.strip()}
+        for name, value in (
+            ("citation", translation.citation),
+            ("licence", translation.licence),
+            ("population", translation.population),
+        )
+        if value.strip()
+    ]
+    parts.append({"url": "validated", "valueBoolean": translation.validated})
+    return {"url": ext(base, "translation-used"), "extension": parts}

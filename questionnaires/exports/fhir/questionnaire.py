@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from questionnaires.bank import loader
@@ -33,6 +33,7 @@ from questionnaires.exports.fhir.common import (
     MIN_VALUE,
     ORDINAL_VALUE,
     TYPES,
+    TranslationUsed,
     ext,
     narrative,
     option_system,
@@ -40,6 +41,7 @@ from questionnaires.exports.fhir.common import (
     questionnaire_url,
     resource_id,
     text_element,
+    translation_extension,
     typed,
 )
 from questionnaires.scoring.definitions import (
@@ -70,8 +72,13 @@ def questionnaire(
     status: str = "published",
     date: str | None = None,
     base: str = DEFAULT_BASE,
+    translations: Sequence[TranslationUsed] = (),
 ) -> dict[str, Any]:
-    """An instrument version as a FHIR R4 Questionnaire (``status``: bank status)."""
+    """An instrument version as a FHIR R4 Questionnaire (``status``: bank status).
+
+    ``translations`` name where the text in each of its other languages comes from
+    (a ``translation-used`` extension each, for languages the version holds).
+    """
     ship = definition.licence.text_may_ship
     licence = definition.licence
     extensions = [
@@ -113,6 +120,11 @@ def questionnaire(
                 ),
             ],
         },
+        *(
+            translation_extension(t, base)
+            for t in translations
+            if t.language in definition.languages
+        ),
     ]
     short = definition.short_name or definition.code
     resource: dict[str, Any] = {

@@ -19,26 +19,13 @@ from questionnaires.exports.fhir.common import (
     DEFAULT_BASE,
     TYPES,
     VALUE_KEYS,
-    ext,
+    TranslationUsed,
     narrative,
+    translation_extension,
     typed,
 )
 from questionnaires.exports.fhir.questionnaire import canonical, coding
 from questionnaires.scoring.definitions import CHOICE_KINDS, InstrumentDefinition, Item
-
-
-@dataclass(frozen=True)
-class TranslationUsed:
-    """The translation of an instrument version a respondent was shown, and where it
-    comes from (``selectors.translation_used``): a clinic's entered, validated
-    translation or the project's own working one."""
-
-    language: str
-    source: str
-    citation: str = ""
-    licence: str = ""
-    population: str = ""
-    validated: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,23 +112,3 @@ def answer(
         }
     key = VALUE_KEYS[TYPES[item.kind]]
     return {key: typed(key, value)}
-
-
-def translation_extension(translation: TranslationUsed, base: str) -> dict[str, Any]:
-    """The ``translation-used`` extension: the language and provenance of the text
-    the respondent read (empty parts left out: FHIR has no empty strings)."""
-    parts: list[dict[str, Any]] = [
-        {"url": "language", "valueCode": translation.language},
-        {"url": "source", "valueString": translation.source},
-    ]
-    parts += [
-        {"url": name, "valueString": value.strip()}
-        for name, value in (
-            ("citation", translation.citation),
-            ("licence", translation.licence),
-            ("population", translation.population),
-        )
-        if value.strip()
-    ]
-    parts.append({"url": "validated", "valueBoolean": translation.validated})
-    return {"url": ext(base, "translation-used"), "extension": parts}
