@@ -46,8 +46,19 @@ class Migration(migrations.Migration):
                     ("safety_acknowledged_at__isnull", True),
                     ("urgent_at__isnull", False),
                 ),
-                fields=["organisation", "urgent_at", "id"],
+                fields=["urgent_at", "id"],
                 name="screening_open_urgent_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="screening",
+            index=models.Index(
+                condition=models.Q(
+                    ("safety_acknowledged_at__isnull", True),
+                    ("urgent_at__isnull", False),
+                ),
+                fields=["organisation", "-urgent_at"],
+                name="screening_org_open_urgent_idx",
             ),
         ),
     ]

@@ -100,11 +100,21 @@ class Screening(models.Model):
                 name="screening_org_urgent_idx",
                 condition=models.Q(urgent_at__isnull=False),
             ),
-            # The urgent screenings not yet acknowledged (the urgent queue, the
-            # patient list's top): as few as the clinic's open safety steps.
+            # The urgent screenings not yet acknowledged: as few as the open safety
+            # steps, however many urgent screenings were acknowledged before. Oldest
+            # first over every clinic (the urgent queue of a user's clinics, read in
+            # order and stopped after a page) ...
             models.Index(
-                fields=["organisation", "urgent_at", "id"],
+                fields=["urgent_at", "id"],
                 name="screening_open_urgent_idx",
+                condition=models.Q(
+                    urgent_at__isnull=False, safety_acknowledged_at__isnull=True
+                ),
+            ),
+            # ... and newest first in one clinic (the top of its patient list).
+            models.Index(
+                fields=["organisation", "-urgent_at"],
+                name="screening_org_open_urgent_idx",
                 condition=models.Q(
                     urgent_at__isnull=False, safety_acknowledged_at__isnull=True
                 ),
