@@ -11,8 +11,8 @@ bundled instruments, and fills it with COPY (never one save per row):
   likely) from a pool of answer sets, each scored by the scoring engine, whose
   result (with its Japanese and Italian texts, as the app stores it) is the
   screening's snapshot; a screening is urgent exactly when its result has a
-  suicide-risk flag, as the app marks it, and all but the last week's urgent
-  screenings are acknowledged;
+  suicide-risk flag, as the app marks it, and all but the 25 most recent urgent
+  screenings are acknowledged (so the urgent queue is as full at every size);
 - three audit events per screening (created, part submitted, result viewed).
 
 Then, in-process with Django's test client (warm, one process, like the issue's
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import heapq
 import itertools
 import json
 import os
@@ -282,9 +283,10 @@ def plan(
 
 
 #: Urgent screenings are acknowledged this long after they became urgent, except
-#: those of the last OPEN_DAYS, whose safety step is still open (the urgent queue).
+#: the most recent OPEN_URGENT, whose safety step is still open: the clinics keep
+#: up, so the urgent queue holds as many at every size (it shows 20, then "more").
 ACKNOWLEDGED_AFTER = timedelta(hours=2)
-OPEN_DAYS = 7
+OPEN_URGENT = 25
 
 #: The screening's columns that hold its scored result (JSON, a few KB).
 SNAPSHOT_COLUMNS = ("result", "result_localised")
@@ -414,7 +416,6 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
         clinics.append(clinic.pk)
     family_roles = set(definitions[FAMILY_PROTOCOL])
     now = datetime.now(UTC)
-    open_since = now - timedelta(days=OPEN_DAYS)
     models = (Patient, Screening, ScreeningPart, Answer, AuditEvent)
     tables = {model: model._meta.db_table for model in models}
     columns = {
@@ -453,6 +454,14 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                         "created_at": first,
                     }
 
+        # The most recent urgent screenings, whose safety step is still open.
+        urgent_ones = (
+            (p.when, p.screening)
+            for p in planned()
+            if pools[p.kind][p.answer_set].urgent
+        )
+        still_open = {pk for _, pk in heapq.nlargest(OPEN_URGENT, urgent_ones)}
+
         def screening_rows() -> Iterator[dict[str, Any]]:
             for p in planned():
                 pooled = pools[p.kind][p.answer_set]
@@ -467,7 +476,7 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
                     "created_at": p.when,
                     "urgent_at": urgent,
                     "safety_acknowledged_at": urgent + ACKNOWLEDGED_AFTER
-                    if urgent and urgent < open_since
+                    if urgent and p.screening not in still_open
                     else None,
                     "completed_at": done,
                     "pool": f"{p.kind}-{p.answer_set}",
@@ -614,18 +623,13 @@ def fill(screenings: int, seed: int) -> dict[str, Any]:
             )
             stage(f"INSERT {tables[Answer]}")
         stage("building the indexes")
-        # The safety steps of all but the last OPEN_DAYS' urgent screenings are done.
+        # The acknowledgements of the urgent screenings whose safety step is done.
         raw.execute(
             f"INSERT INTO {SafetyAcknowledgement._meta.db_table} "  # noqa: S608
             "(screening_id, outcome, note, by_id, at) "
-            "SELECT id, %s, '', %s, urgent_at + %s "
-            f"FROM {tables[Screening]} WHERE urgent_at < %s",
-            [
-                SafetyAcknowledgement.Outcome.ASSESSED,
-                clinician.pk,
-                ACKNOWLEDGED_AFTER,
-                open_since,
-            ],
+            "SELECT id, %s, '', %s, safety_acknowledged_at "
+            f"FROM {tables[Screening]} WHERE safety_acknowledged_at IS NOT NULL",
+            [SafetyAcknowledgement.Outcome.ASSESSED, clinician.pk],
         )
         rows[str(SafetyAcknowledgement._meta.model_name)] = raw.rowcount
         for name in tables.values():  # a model's own table name, not input

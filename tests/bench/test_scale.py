@@ -52,8 +52,9 @@ def _orphans(sql: str) -> int:
 
 
 def test_the_fill_makes_the_screenings_asked_with_consistent_rows(
-    protocols: dict[str, Any],
+    protocols: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(scale, "OPEN_URGENT", 1)  # fewer than the urgent ones
     indexes = _indexes()
     filled = scale.fill(240, seed=3)
 
@@ -83,6 +84,12 @@ def test_the_fill_makes_the_screenings_asked_with_consistent_rows(
         "(SELECT 1 FROM questionnaires_screeningpart sp "
         "WHERE sp.screening_id = s.id AND sp.role = 'self')"
     )
+    urgent = Screening.objects.filter(urgent_at__isnull=False)
+    still_open = urgent.filter(safety_acknowledged_at__isnull=True)
+    assert urgent.count() > 1
+    assert still_open.count() == 1
+    newest = urgent.order_by("-urgent_at")[: still_open.count()]
+    assert set(still_open) == set(newest)
     # The sequences were moved past the copied ids: the app can add rows.
     first = Screening.objects.earliest("pk")
     assert first.patient is not None
