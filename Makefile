@@ -120,7 +120,8 @@ bench-load: setup
 
 # Page times, plans and export rate at 1k, 10k and 100k screenings, each in a scratch
 # PostgreSQL database filled with COPY and dropped afterwards (bench/scale.py;
-# SCALE_SIZES=1000,10000,100000,1000000 for a million, about 30 min and 25 GB).
+# SCALE_SIZES=1000,10000,100000,1000000 for a million: filled in about 4 min, 12.4 GB
+# of disk, about 20 min in all with its pages and export on 2 cores).
 SCALE_SIZES ?= 1000,10000,100000
 bench-scale: setup
 	mkdir -p out
