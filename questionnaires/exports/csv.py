@@ -13,6 +13,7 @@ result snapshot (DESIGN.md §3), never from re-scoring.
 from __future__ import annotations
 
 import csv as std_csv
+import hashlib
 import io
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -201,17 +202,20 @@ class PatientKeys:
     """Random keys standing in for patients in one research export.
 
     The same patient gets the same key within one export (so rows of one person can be
-    linked) and a new one in the next export, so exports cannot be joined.
+    linked) and a new one in the next export, so exports cannot be joined. A key is a
+    keyed hash (BLAKE2b, 48 bits) of the patient's number under a secret drawn for this
+    export and never stored: nothing links it to the patient without the secret, and
+    memory stays flat however many patients an export holds (no table of keys).
     """
 
     def __init__(self) -> None:
-        self._keys: dict[int, str] = {}
+        self._secret = secrets.token_bytes(32)
 
     def __call__(self, patient_id: int) -> str:
-        key = self._keys.get(patient_id)
-        if key is None:
-            key = self._keys[patient_id] = f"R-{secrets.token_hex(6)}"
-        return key
+        digest = hashlib.blake2b(
+            str(patient_id).encode(), key=self._secret, digest_size=6
+        )
+        return f"R-{digest.hexdigest()}"
 
 
 def columns_for(

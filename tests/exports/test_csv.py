@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import random
+import re
 from datetime import date
 from typing import Any
 
@@ -180,6 +181,9 @@ def test_patient_keys_link_rows_within_one_export_only() -> None:
     first, second = export_csv.PatientKeys(), export_csv.PatientKeys()
     assert first(1) == first(1) != first(2)
     assert first(1) != second(1)
+    many = {first(n) for n in range(10_000)}
+    assert len(many) == 10_000  # one key per patient
+    assert all(re.fullmatch(r"R-[0-9a-f]{12}", key) for key in many)
 
 
 def test_versions_of_one_instrument_share_columns() -> None:
