@@ -9,8 +9,11 @@ PostgreSQL backend (when the server runs on this machine), which a busy machine
 slows less than it slows rows/s. ``--profile FILE`` writes a cProfile of one more run.
 ``--project`` points at another checkout to measure its code on the same data.
 
-Unlike ``bench.scale`` it neither creates nor drops a database: fill one first, e.g.
-with ``bench.scale.fill`` (docs/performance.md gives the commands used).
+Unlike ``bench.scale`` it never drops a database, so that old and new code can be
+measured in turn on the same data. ``--fill N`` first creates the database named in
+``--database-url`` (it must not exist), migrates it and fills it with N screenings by
+``bench.scale.fill``; ``--one-clinic`` then moves every screening into the first clinic
+(``scale-0``), for an export of all N. Drop it yourself afterwards (``dropdb``).
 """
 
 from __future__ import annotations
@@ -105,6 +108,33 @@ def measure(slug: str, *, research: bool, profile: Path | None) -> dict[str, Any
     }
 
 
+def create_and_fill(url: str, screenings: int, *, one_clinic: bool) -> None:
+    """Create the database of ``url`` (refused if it exists), migrate and fill it."""
+    import psycopg2
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import scale
+
+    server, name = url.rsplit("/", 1)
+    admin = psycopg2.connect(f"{server}/postgres", connect_timeout=10)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')  # fails if it exists
+        cursor.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    admin.close()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_instruments", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"filled: {scale.fill(screenings, seed=20)}", flush=True)
+    if one_clinic:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE questionnaires_screening SET organisation_id = "
+                "(SELECT id FROM questionnaires_organisation WHERE slug = 'scale-0')"
+            )
+            cursor.execute("VACUUM ANALYZE questionnaires_screening")
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--database-url", required=True)
@@ -115,6 +145,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", type=Path, default=None)
     parser.add_argument("--project", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--fill", type=int, default=0, help="create and fill first")
+    parser.add_argument("--one-clinic", action="store_true")
     return parser.parse_args(argv)
 
 
@@ -140,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    if args.fill:
+        create_and_fill(args.database_url, args.fill, one_clinic=args.one_clinic)
     variants = ["clinic", "research"] if args.variant == "both" else [args.variant]
     figures = {}
     for variant in variants:
