@@ -4,9 +4,10 @@ The organisation export walks its screenings with ``.iterator(chunk_size=…)`` 
 few narrow columns a row needs; the result snapshots, the submitted parts and their
 answers are read per chunk as tuples and JSON text (named statements in
 :mod:`questionnaires.sql` for the first and the last), so memory and the number of
-queries grow with the number of chunks, not with the number of screenings. The rows themselves are built by the pure
-:mod:`questionnaires.exports.csv`; :func:`csv_lines` ends the file with a trailer line
-naming its row count, so a file cut short can be told from a whole one.
+queries grow with the number of chunks, not with the number of screenings. The rows
+themselves are built by the pure :mod:`questionnaires.exports.csv`; :func:`csv_lines`
+ends the file with a trailer line naming its row count, so a file cut short can be told
+from a whole one.
 """
 
 from __future__ import annotations
