@@ -1,4 +1,5 @@
-"""The few SQL statements written by hand, for the questionnaire page (STYLE.md §1.8).
+"""The few SQL statements written by hand, for the questionnaire page and the CSV
+exports (STYLE.md §1.8).
 
 Every answer page POST reads a part's saved answers under the part's row lock,
 upserts the page's answers and updates the part. The ORM can do each of these, but
@@ -6,6 +7,10 @@ it builds the SQL again on every request, and it sends every statement in a roun
 trip of its own. Here each of them is a named statement below, run through
 Django's public ``connection.cursor()`` API, and on PostgreSQL the statements of one
 step go to the server together, in one round trip, in order.
+
+A clinic CSV export reads every answer of every screening it holds: EXPORT_ANSWERS
+aggregates them per part and instrument version in the database (a JSON object
+each), which the ORM has no portable aggregate for.
 
 Everything else, the token lookup included, goes through the ORM. ``tests/test_sql.py``
 runs every statement against the schema the models define (SQLite, and PostgreSQL
@@ -93,6 +98,45 @@ SET status = %s, last_page = %s, language = %s,
 WHERE id = %s
 """
 
+#: Exports (``exports/streams.py``): screenings' result snapshots as JSON text, less
+#: the keys no export column reads (``exports.csv.RESULT_KEYS_UNREAD``, which leave
+#: the database on PostgreSQL only; SQLite sends the whole snapshot).
+EXPORT_RESULTS = {
+    "postgresql": """
+SELECT id, (result - %s::text[])::text
+FROM questionnaires_screening
+WHERE id = ANY(%s)
+""",
+    "sqlite": """
+SELECT id, result
+FROM questionnaires_screening
+WHERE id IN (SELECT value FROM json_each(%s))
+""",
+}
+
+#: Exports: the answers of many parts, one row per part and instrument version, its
+#: answers as one JSON object ``{item code: value}`` (text), so that a chunk of a
+#: clinic export reads ~5 rows a screening instead of ~45 and decodes each with the
+#: C JSON decoder. ``json_object_agg`` (not ``jsonb_``) only writes the text.
+EXPORT_ANSWERS = {
+    "postgresql": """
+SELECT part_id, instrument_version_id, json_object_agg(item_code, value)::text
+FROM questionnaires_answer
+WHERE part_id = ANY(%s)
+GROUP BY part_id, instrument_version_id
+""",
+    # Django keeps JSONField values as JSON text on SQLite: json() embeds them as
+    # JSON, not as strings. The ids come as one JSON array (one parameter, however
+    # many parts).
+    "sqlite": """
+SELECT part_id, instrument_version_id, json_group_object(item_code, json(value))
+FROM questionnaires_answer
+WHERE part_id IN (SELECT value FROM json_each(%s))
+GROUP BY part_id, instrument_version_id
+""",
+}
+#: (part id, instrument version id, {item code: value} as JSON text)
+ExportAnswers = tuple[int, int, str]
 
 # --- Running them ------------------------------------------------------------------
 
@@ -193,6 +237,38 @@ def part_progress_update(
         PART_PROGRESS_UPDATE,
         [status, last_page, language, adapt(started_at), adapt(crisis_at), part_pk],
     )
+
+
+def export_results(
+    screening_pks: Sequence[int], *, leave_out: Sequence[str]
+) -> list[tuple[int, str | None]]:
+    """Per screening, its result snapshot as JSON text (None if it has none),
+    without the top-level keys ``leave_out`` (EXPORT_RESULTS)."""
+    if not screening_pks:
+        return []
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(
+                EXPORT_RESULTS[vendor], [list(leave_out), list(screening_pks)]
+            )
+        else:
+            cursor.execute(EXPORT_RESULTS[vendor], [json.dumps(list(screening_pks))])
+        return cursor.fetchall()
+
+
+def export_answers(part_pks: Sequence[int]) -> list[ExportAnswers]:
+    """The answers of these parts, per part and version (EXPORT_ANSWERS).
+
+    The JSON text is left for the caller to decode (once per row, in C).
+    """
+    if not part_pks:
+        return []
+    vendor = connection.vendor
+    param: Any = list(part_pks) if vendor == "postgresql" else json.dumps(part_pks)
+    with connection.cursor() as cursor:
+        cursor.execute(EXPORT_ANSWERS[vendor], [param])
+        return cursor.fetchall()
 
 
 def run(statements: Sequence[Statement]) -> None:

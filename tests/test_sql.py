@@ -6,6 +6,7 @@ or writes exactly what the ORM reads or writes for the same rows.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -196,3 +197,47 @@ def test_postgresql_gets_the_statements_of_a_step_in_one_round_trip(
         sql.part_lock_with_answers(part.pk)
     assert len(queries) == 1
     assert "FOR UPDATE" in queries[0]["sql"]
+
+
+def test_export_answers_reads_what_the_orm_reads_per_part_and_version(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    part = _answered(clinician, patient, protocols)
+    other = _answered(clinician, patient, protocols)
+    rows = sql.export_answers([part.pk, other.pk])
+    assert len(rows) == 4  # two parts, two instrument versions each
+    read: dict[tuple[int, int], dict[str, Any]] = {}
+    for part_id, version_id, text in rows:
+        read[(part_id, version_id)] = json.loads(text)
+    orm: dict[tuple[int, int], dict[str, Any]] = {}
+    for answer in Answer.objects.filter(part__in=[part, other]):
+        key = (answer.part_id, answer.instrument_version_id)
+        orm.setdefault(key, {})[answer.item_code] = answer.value
+    assert read == orm
+    assert read[next(iter(read))]  # not empty
+    assert {type(v) for obj in read.values() for v in obj.values()} == {int, str, float}
+    assert sql.export_answers([part.pk + other.pk + 1000]) == []
+    assert sql.export_answers([]) == []
+
+
+def test_export_results_reads_the_snapshot_less_the_keys_left_out(
+    clinician: User, patient: Patient, protocols: Any
+) -> None:
+    part = _answered(clinician, patient, protocols)
+    services.part_submit(part=part)
+    scored = part.screening
+    scored.refresh_from_db()
+    unscored = _part(clinician, patient, protocols).screening
+    assert scored.result is not None and unscored.result is None
+    assert {"notice", "age"} <= set(scored.result)
+    rows = dict(
+        sql.export_results([scored.pk, unscored.pk], leave_out=["notice", "age"])
+    )
+    assert rows[unscored.pk] is None
+    read = json.loads(rows[scored.pk] or "")
+    expected = {k: v for k, v in scored.result.items() if k not in ("notice", "age")}
+    if connection.vendor == "postgresql":  # SQLite sends the whole snapshot
+        assert read == expected
+    else:
+        assert read == scored.result
+    assert sql.export_results([], leave_out=["age"]) == []

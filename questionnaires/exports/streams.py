@@ -1,11 +1,13 @@
 """Queryset glue for the exports: what to export, read a chunk at a time.
 
 The organisation export walks its screenings with ``.iterator(chunk_size=…)`` over the
-few columns a row needs; the submitted parts and their answers are read per chunk as
-plain tuples, so memory and the number of queries grow with the number of chunks, not
-with the number of screenings. The rows themselves are built by the pure
-:mod:`questionnaires.exports.csv`; :func:`csv_lines` ends the file with a trailer line
-naming its row count, so a file cut short can be told from a whole one.
+few narrow columns a row needs; the result snapshots, the submitted parts and their
+answers are read per chunk as tuples and JSON text (named statements in
+:mod:`questionnaires.sql` for the first and the last), so memory and the number of
+queries grow with the number of chunks, not with the number of screenings. The rows
+themselves are built by the pure :mod:`questionnaires.exports.csv`; :func:`csv_lines`
+ends the file with a trailer line naming its row count, so a file cut short can be told
+from a whole one.
 """
 
 from __future__ import annotations
@@ -18,16 +20,14 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from questionnaires import selectors
+from questionnaires import selectors, sql
 from questionnaires.bank.convert import version_definition
 from questionnaires.exports import csv as csv_rows
 from questionnaires.exports import fhir
 from questionnaires.models import (
-    Answer,
     InstrumentVersion,
     Organisation,
     Protocol,
@@ -145,7 +145,9 @@ class CsvExport:
         )
 
 
-#: The columns of a screening an export reads (never ``result_localised``).
+#: The columns of a screening the export's cursor reads: narrow, so that sorting
+#: them is cheap. The result snapshot is read per chunk (``sql.EXPORT_RESULTS``);
+#: ``result_localised`` never.
 _SCREENING_COLUMNS = (
     "id",
     "patient_id",
@@ -154,10 +156,8 @@ _SCREENING_COLUMNS = (
     "age",
     "created_at",
     "completed_at",
-    "result",
 )
-_MISSING = object()
-_ScreeningRow = tuple[int, int | None, str | None, str | None, int, Any, Any, Any]
+_ScreeningRow = tuple[int, int | None, str | None, str | None, int, Any, Any]
 
 
 def _chunks(rows: Iterable[_ScreeningRow], size: int) -> Iterator[list[_ScreeningRow]]:
@@ -177,64 +177,59 @@ def screening_records(
     """The pure records of ``screenings``, ``CHUNK_SIZE`` at a time, as plain tuples.
 
     The screenings are read through one cursor (server-side on PostgreSQL) with only
-    the columns a row needs; per chunk, two more queries read the submitted parts and
-    their answers as tuples. No model instance is built and no unused JSON is
-    decoded, so memory is flat and the rate is the database's.
+    the few narrow columns a row needs. Per chunk, three more queries read their
+    result snapshots as JSON text (without the keys no column reads), the submitted
+    parts (ORM tuples), and the parts' answers as one JSON object per part and
+    instrument version (``sql.EXPORT_RESULTS``, ``sql.EXPORT_ANSWERS``). No model
+    instance is built and all JSON is decoded by the C decoder, so memory is flat
+    and the Python per row is small.
     """
     keys = csv_rows.PatientKeys() if research else None
-    decoded: dict[str, Any] = {}
+    zone = timezone.get_current_timezone()
     size = CHUNK_SIZE
     rows = screenings.values_list(*_SCREENING_COLUMNS).iterator(chunk_size=size)
+    code_of, number_of = export.code_of, export.number_of
+    loads = json.loads
     for chunk in _chunks(rows, size):
+        ids = [row[0] for row in chunk]
+        results = dict(sql.export_results(ids, leave_out=csv_rows.RESULT_KEYS_UNREAD))
         parts = list(
-            ScreeningPart.objects.filter(
-                screening_id__in=[row[0] for row in chunk], status=SUBMITTED
-            )
+            ScreeningPart.objects.filter(screening_id__in=ids, status=SUBMITTED)
             .order_by("screening_id", "id")
             .values_list("id", "screening_id", "role", "protocol__code")
         )
         screening_of = {part_id: screening_id for part_id, screening_id, _, _ in parts}
         answers: dict[int, dict[str, dict[str, Any]]] = {}
         versions: dict[int, dict[str, int]] = {}
-        for part_id, version_id, item_code, text in (
-            Answer.objects.filter(part_id__in=list(screening_of))
-            .order_by()
-            .values_list(
-                "part_id",
-                "instrument_version_id",
-                "item_code",
-                # The JSON text, decoded below by the C decoder: Django's per-value
-                # converter chain cost more than the rest of the row.
-                Cast("value", TextField()),
-            )
-        ):
-            value = decoded.get(text, _MISSING)
-            if value is _MISSING:
-                value = json.loads(text)
-                if len(decoded) < 10_000:  # answers repeat: "0", "1", "\"03:30\""…
-                    decoded[text] = value
-            code = export.code_of.get(version_id)
+        # In part order: should two parts answer one version, the later one wins.
+        for part_id, version_id, text in sorted(sql.export_answers(list(screening_of))):
+            code = code_of.get(version_id)
             if code is None:
                 continue
             screening_id = screening_of[part_id]
-            answers.setdefault(screening_id, {}).setdefault(code, {})[item_code] = value
-            versions.setdefault(screening_id, {})[code] = export.number_of[version_id]
+            by_code = answers.setdefault(screening_id, {})
+            if code in by_code:
+                by_code[code].update(loads(text))
+            else:
+                by_code[code] = loads(text)
+            versions.setdefault(screening_id, {})[code] = number_of[version_id]
         protocols: dict[int, dict[str, str]] = {}
         for _, screening_id, role, protocol_code in parts:
             protocols.setdefault(screening_id, {})[role] = protocol_code
-        for pk, patient_id, code, sex, age, created, completed, result in chunk:
+        for pk, patient_id, code, sex, age, created, completed in chunk:
             patient = keys(patient_id or 0) if keys is not None else code or ""
+            result = results.get(pk)
             yield csv_rows.ScreeningRecord(
                 screening_id=pk,
                 patient=patient,
                 age=age,
                 sex=sex or "",
-                started_on=timezone.localdate(created),
-                completed_on=timezone.localdate(completed) if completed else None,
+                started_on=created.astimezone(zone).date(),
+                completed_on=completed.astimezone(zone).date() if completed else None,
                 protocols=protocols.get(pk, {}),
                 versions=versions.get(pk, {}),
                 answers=answers.get(pk, {}),
-                result=result,
+                result=loads(result) if result is not None else None,
             )
 
 

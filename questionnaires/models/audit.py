@@ -47,6 +47,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "organisation.export_csv",
     "organisation.export_download",
     "organisation.export_file_ready",
+    "organisation.export_files_purge",
     "patient.create",
     "patient.erase",
     "patient.export",

@@ -15,6 +15,9 @@ class ExportFile(models.Model):
     The file is written under a temporary name and renamed once its rows are counted
     and its SHA-256 taken; only then is the status ``complete`` and a download
     offered, until ``expires_at``. ``filters`` holds dates and a protocol code only.
+    Once expired, ``manage.py purge_expired`` deletes the file and sets
+    ``purged_at``; the row stays, the record of what was exported (rows, checksum,
+    who asked) that the audit trail's events point to.
     """
 
     class Status(models.TextChoices):
@@ -40,6 +43,7 @@ class ExportFile(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     expires_at = models.DateTimeField(_("download until"))
+    purged_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

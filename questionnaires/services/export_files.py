@@ -5,6 +5,7 @@
 ``organisation_export_write``, which streams the same rows as the in-request export
 into a temporary file, counts them, takes the SHA-256, renames the file into place,
 and only then marks it complete and tells the clinician by e-mail (a link, no data).
+``export_files_purge`` (``manage.py purge_expired``) deletes expired files.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -172,6 +173,40 @@ def _write(
         out.flush()
         os.fsync(out.fileno())
     return max(lines - 1, 0), size, digest.hexdigest()
+
+
+def export_files_purge(*, now: datetime | None = None) -> int:
+    """Delete the files of expired exports; keep their rows, marked ``purged_at``.
+
+    A file already gone (deleted by hand, or a failed write that left none) is no
+    error. The files go first, then the rows are marked: a run stopped in between
+    is finished by the next one. One audit event per clinic, with the export
+    numbers. Returns how many exports were purged.
+    """
+    now = now or timezone.now()
+    expired = list(
+        ExportFile.objects.filter(expires_at__lte=now, purged_at__isnull=True)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    for export in expired:
+        final = export_path(export)
+        final.unlink(missing_ok=True)
+        final.with_suffix(".part").unlink(missing_ok=True)  # a write never finished
+    by_clinic: dict[Organisation, list[int]] = {}
+    for export in expired:
+        by_clinic.setdefault(export.organisation, []).append(export.pk)
+    with transaction.atomic():
+        ExportFile.objects.filter(pk__in=[e.pk for e in expired]).update(purged_at=now)
+        for organisation, pks in by_clinic.items():
+            audit_record(
+                action="organisation.export_files_purge",
+                actor_label="system",
+                target=organisation,
+                organisation=organisation,
+                details={"export_files": pks},
+            )
+    return len(expired)
 
 
 def _notify(export: ExportFile, download_url: str) -> None:

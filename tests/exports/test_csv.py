@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import random
+import re
 from datetime import date
 from typing import Any
 
@@ -14,7 +16,7 @@ from questionnaires.bank import latest_by_code, load_bundled
 from questionnaires.exports import csv as export_csv
 from questionnaires.exports import streams
 from questionnaires.models import Answer, Screening
-from questionnaires.scoring.definitions import Item
+from questionnaires.scoring.definitions import FLAG_CODES, Item
 
 BRIEF = ("withdrawal", "phq9", "gad7", "asq")
 
@@ -179,6 +181,9 @@ def test_patient_keys_link_rows_within_one_export_only() -> None:
     first, second = export_csv.PatientKeys(), export_csv.PatientKeys()
     assert first(1) == first(1) != first(2)
     assert first(1) != second(1)
+    many = {first(n) for n in range(10_000)}
+    assert len(many) == 10_000  # one key per patient
+    assert all(re.fullmatch(r"R-[0-9a-f]{12}", key) for key in many)
 
 
 def test_versions_of_one_instrument_share_columns() -> None:
@@ -255,3 +260,115 @@ def test_exported_values_equal_the_stored_answers_and_result(
     for name, value in row.items():
         if name.startswith("flag."):
             assert value == raised.get(name[5:], "")
+
+
+# -- RowReader: the export's fast path gives row_for's cells -----------------------
+
+_ODD_VALUES: list[Any] = [
+    None,
+    0,
+    3,
+    -1,
+    2.0,
+    2.5,
+    True,
+    False,
+    "",
+    "mild",
+    "=cmd()",
+    "-3",
+    "@x",
+    "\tx",
+    "04:00",
+    ["a", "b"],
+    [],
+    {"nested": 1},
+]
+
+
+def _random_record(rng: Any, definitions: list[Any]) -> export_csv.ScreeningRecord:
+    """A record with any value anywhere, levels missing, None or empty at random."""
+
+    def pick() -> Any:
+        return rng.choice(_ODD_VALUES)
+
+    def maybe(level: Any) -> Any:
+        return rng.choice([level, level, level, None, {}])
+
+    answers = {
+        d.code: maybe({i.code: pick() for i in d.items if rng.random() < 0.8})
+        for d in definitions
+        if rng.random() < 0.8
+    }
+    instruments = {
+        d.code: maybe(
+            {
+                "total": pick(),
+                "band": pick(),
+                "complete": pick(),
+                "subscales": maybe({s.code: pick() for s in d.scoring.subscales}),
+            }
+        )
+        for d in definitions
+        if rng.random() < 0.8
+    }
+    flags = [
+        {"code": rng.choice(FLAG_CODES), "severity": pick()}
+        for _ in range(rng.randrange(4))  # a code twice: the first one counts
+    ]
+    result = {
+        "engine_version": pick(),
+        "instruments": maybe(instruments),
+        "criteria": maybe({"duration": pick(), "going_out": pick()}),
+        "disagreements": rng.choice([[], [{"criterion": "duration"}], None]),
+        "flags": rng.choice([flags, flags, None]),
+        "outcome": maybe({"category": pick(), "missing": pick()}),
+    }
+    return record(
+        screening_id=rng.randrange(1, 10**6),
+        patient=rng.choice(["A-001", "=A", "R-abc"]),
+        age=rng.randrange(10, 30),
+        sex=rng.choice(["", "female"]),
+        completed_on=rng.choice([None, date(2026, 2, 1)]),
+        protocols=rng.choice([{}, {"self": "self_report_brief", "informant": "-x"}]),
+        versions={d.code: d.version for d in definitions if rng.random() < 0.7},
+        answers=answers,
+        result=rng.choice([result, result, result, None]),
+    )
+
+
+@pytest.mark.parametrize("research", [False, True])
+def test_the_row_reader_gives_row_for_cells_for_every_bundled_instrument(
+    research: bool,
+) -> None:
+    definitions = list(latest_by_code(load_bundled()).values())
+    columns = export_csv.columns_for(definitions, research=research)
+    reader = export_csv.RowReader(columns)
+    rng = random.Random(20)  # noqa: S311 - test data, repeatable by seed
+    for _ in range(300):
+        item = _random_record(rng, definitions)
+        assert reader(item) == export_csv.row_for(item, columns)
+    assert list(export_csv.rows_for([record()], columns))[1] == export_csv.row_for(
+        record(), columns
+    )
+
+
+@pytest.mark.django_db
+def test_no_column_reads_the_result_keys_an_export_leaves_in_the_database(
+    submitted: Screening,
+) -> None:
+    assert submitted.result is not None
+    assert set(export_csv.RESULT_KEYS_UNREAD) <= set(submitted.result)
+    screenings = Screening.objects.filter(pk=submitted.pk)
+    export = streams.CsvExport.over(streams.versions_used(screenings), research=False)
+    full = record(result=submitted.result)
+    trimmed = record(
+        result={
+            key: value
+            for key, value in submitted.result.items()
+            if key not in export_csv.RESULT_KEYS_UNREAD
+        }
+    )
+    assert export_csv.row_for(full, export.columns) == export_csv.row_for(
+        trimmed, export.columns
+    )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -142,3 +144,62 @@ def test_a_small_export_still_streams_in_the_request(
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert export_csv.is_complete(content.decode())
     assert not ExportFile.objects.exists()
+
+
+def _written(client: Client, clinician: User) -> ExportFile:
+    """A complete background export of the ``large`` fixture's clinic."""
+    client.force_login(clinician)
+    client.get(EXPORT)  # no commit in these tests: written by hand below
+    export = ExportFile.objects.get()
+    export_files.organisation_export_write(export_id=export.pk)
+    export.refresh_from_db()
+    assert export_files.export_path(export).exists()
+    return export
+
+
+def test_purge_deletes_expired_export_files_and_keeps_their_records(
+    client: Client, clinician: User, large: None
+) -> None:
+    export = _written(client, clinician)
+    now = timezone.now()
+    assert export_files.export_files_purge(now=now) == 0  # not expired yet
+    assert export_files.export_path(export).exists()
+
+    later = export.expires_at + timedelta(seconds=1)
+    assert export_files.export_files_purge(now=later) == 1
+    assert not export_files.export_path(export).exists()
+    export.refresh_from_db()
+    assert export.purged_at == later
+    assert (export.rows, export.status) == (5, ExportFile.Status.COMPLETE)  # kept
+    event = AuditEvent.objects.get(action="organisation.export_files_purge")
+    assert event.details == {"export_files": [export.pk]}
+    assert event.organisation_id == export.organisation_id
+    # Done once: a later run finds nothing more to do.
+    assert export_files.export_files_purge(now=later + timedelta(days=1)) == 0
+
+
+def test_purge_of_a_file_already_gone_or_never_finished_is_no_error(
+    client: Client, clinician: User, large: None
+) -> None:
+    export = _written(client, clinician)
+    export_files.export_path(export).unlink()
+    stray = export_files.export_path(export).with_suffix(".part")
+    stray.write_text("cut short")  # a write that never finished
+    later = export.expires_at + timedelta(seconds=1)
+    assert export_files.export_files_purge(now=later) == 1
+    assert not stray.exists()
+    export.refresh_from_db()
+    assert export.purged_at == later
+
+
+def test_purge_expired_command_deletes_expired_export_files(
+    client: Client, clinician: User, large: None
+) -> None:
+    export = _written(client, clinician)
+    ExportFile.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert "Deleted the files of 1 expired export(s)." in out.getvalue()
+    assert not export_files.export_path(export).exists()

@@ -224,7 +224,7 @@ def test_organisation_csv_queries_grow_with_chunks_not_screenings(
         client, count=12, chunk=5, monkeypatch=monkeypatch
     )
     assert many == few
-    assert chunked == few + 2 * 2  # two more chunks, each: parts and their answers
+    assert chunked == few + 2 * 3  # two more chunks, each: results, parts, answers
 
 
 def test_result_page_links_to_the_exports(

@@ -142,3 +142,21 @@ def test_patient_list_query_count_does_not_grow_with_patients(
 
     signed_in.get(LIST)  # the session's first page loads the sign-in state once
     assert queries_with(60) == queries_with(600)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_a_code_search_can_be_answered_from_the_trigram_index(
+    clinic_a: Organisation,
+) -> None:
+    """Migration 0010's index is on the very expression the search's
+    ``code__icontains`` compares, so a code that matches nothing need not read the
+    clinic's patients."""
+    _patients(clinic_a, [f"P-{n:05d}" for n in range(200)])
+    with connection.cursor() as cursor:
+        # A table this small is read whole unless the planner is told not to;
+        # then only an index on the LIKE's own expression can answer it.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Patient.objects.filter(code__icontains="zzz9").explain()
+    assert "patient_code_trgm_idx" in plan, plan
+    plan = Patient.objects.filter(code__contains="ZZZ9").explain()
+    assert "patient_code_trgm_idx" not in plan, plan  # not its expression
