@@ -26,7 +26,7 @@ def copy_acknowledgement_times(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questionnaires", "0009_export_files"),
+        ("questionnaires", "0011_export_file_purged_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,4 @@
-"""Migration 0010 on existing data: an acknowledged urgent screening gets its
+"""Migration 0012 on existing data: an acknowledged urgent screening gets its
 acknowledgement's time; an open one and a screening that was never urgent get none."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("questionnaires", "0009_export_files")]
-AFTER = [("questionnaires", "0010_screening_open_urgent")]
+BEFORE = [("questionnaires", "0011_export_file_purged_at")]
+AFTER = [("questionnaires", "0012_screening_open_urgent")]
 
 
 @pytest.fixture
