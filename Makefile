@@ -15,7 +15,7 @@ help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
 	@echo "make test   set up and run the whole check suite (lint, types, migrations, pytest)"
 	@echo "make bench  performance figures (out/bench.json); make bench-load: under gunicorn"
-	@echo "make bench-scale  page times and export rate at 1k-100k screenings (PostgreSQL)"
+	@echo "make bench-scale  page times and export rate at 1k-100k screenings (PostgreSQL; SCALE_SIZES=...,1000000 for 1M)"
 
 # --- Setup ---------------------------------------------------------------------------
 $(BIN)/python:
