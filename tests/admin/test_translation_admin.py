@@ -164,7 +164,7 @@ def test_publishing_makes_a_new_version_and_leaves_the_old_one_and_its_answers(
     new = InstrumentVersion.objects.get(instrument__code="phq9", number=2)
     assert new.status == InstrumentVersion.Status.PUBLISHED
     assert new.languages == ["en", "ja"]
-    assert new.document is not None
+    assert new.document is not None and old_document is not None
     assert new.document["scoring"] == old_document["scoring"]
     assert [i.code for i in new.items.all()] == [i.code for i in phq9.items.all()]
     first = new.items.get(code="phq9_1")
@@ -211,6 +211,7 @@ def test_publishing_makes_a_new_version_and_leaves_the_old_one_and_its_answers(
     assert data.instruments["phq9"]["item_text"]["phq9_1"] == {
         "en": phq9.items.get(code="phq9_1").text_en
     }
+    assert before.result is not None
     assert before.result["instruments"]["phq9"]["total"] == 18
     assert selectors.translations_used_for(before) == []
 
