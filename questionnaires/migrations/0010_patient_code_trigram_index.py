@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.models import TextField
 from django.db.models.functions import Cast, Upper
@@ -25,6 +24,13 @@ CODE_TRIGRAMS = GinIndex(
     OpClass(Upper(Cast("code", TextField())), name="gin_trgm_ops"),
     name="patient_code_trgm_idx",
 )
+
+
+def create_extension(apps: Any, schema_editor: Any) -> None:
+    """``pg_trgm`` on PostgreSQL. Left in place when migrating back: other indexes or
+    queries of the database may use it."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def add_index(apps: Any, schema_editor: Any) -> None:
@@ -47,6 +53,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),  # CREATE EXTENSION IF NOT EXISTS pg_trgm; PostgreSQL only
+        # Not TrigramExtension(): going back, it asks pg_extension on every database.
+        migrations.RunPython(create_extension, migrations.RunPython.noop),
         migrations.RunPython(add_index, remove_index),
     ]

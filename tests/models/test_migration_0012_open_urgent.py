@@ -4,7 +4,6 @@ acknowledgement's time; an open one and a screening that was never urgent get no
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -13,15 +12,6 @@ from django.utils import timezone
 
 BEFORE = [("questionnaires", "0011_export_file_purged_at")]
 AFTER = [("questionnaires", "0012_screening_open_urgent")]
-
-
-@pytest.fixture
-def executor() -> Iterator[MigrationExecutor]:
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
