@@ -71,6 +71,9 @@ def check_accessibility(page: Any, *, name: str) -> None:
     """Run axe-core on the page; fail on any serious or critical violation."""
     # From the app's own static URL: the CSP refuses inline scripts, injected or not.
     axe_path = AXE_JS.relative_to(ROOT / "static").as_posix()
+    # A click that navigates may leave the new document still being parsed (no
+    # <head> yet to add the script to) on a busy machine.
+    page.wait_for_load_state("domcontentloaded")
     page.add_script_tag(url=f"/{settings.STATIC_URL.strip('/')}/{axe_path}")
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"
